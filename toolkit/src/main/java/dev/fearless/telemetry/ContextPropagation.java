@@ -1,0 +1,111 @@
+package dev.fearless.telemetry;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.ServiceLoader;
+
+/**
+ * An immutable list of {@link ContextPropagator}s that a scope or executor applies to every task
+ * it starts: captured on the forking thread, installed around the task on its own thread.
+ *
+ * <p>{@link #defaults()} carries the slf4j MDC and every propagator found through
+ * {@link ServiceLoader}; {@link #none()} carries nothing. Add scoped values or custom propagators
+ * with {@link #with(ContextPropagator)}.
+ *
+ * <pre>{@code
+ * static final ScopedValue<String> USER = ScopedValue.newInstance();
+ *
+ * ContextPropagation propagation = ContextPropagation.defaults()
+ *         .with(ContextPropagator.scopedValues(USER));
+ * ContextSnapshot snapshot = propagation.capture();          // on the forking thread
+ * Thread.ofVirtual().start(() -> snapshot.runWith(task));   // USER and the MDC are visible in task
+ * }</pre>
+ */
+public final class ContextPropagation {
+
+    private static final ContextPropagation NONE = new ContextPropagation(List.of());
+    private static final ContextPropagation DEFAULTS = new ContextPropagation(discoverDefaults());
+
+    private final List<ContextPropagator> propagators;
+
+    private ContextPropagation(List<ContextPropagator> propagators) {
+        this.propagators = List.copyOf(propagators);
+    }
+
+    /**
+     * Returns the propagation that carries nothing.
+     *
+     * @return the empty propagation
+     */
+    public static ContextPropagation none() {
+        return NONE;
+    }
+
+    /**
+     * Returns the default propagation: the slf4j MDC, then every {@link ContextPropagator}
+     * registered with {@link ServiceLoader}, discovered once when this class is initialised.
+     *
+     * @return the default propagation
+     */
+    public static ContextPropagation defaults() {
+        return DEFAULTS;
+    }
+
+    /**
+     * Returns a propagation that also applies {@code propagator}, innermost, after this one's.
+     *
+     * @param propagator the propagator to add
+     * @return a new propagation; this one is unchanged
+     * @throws NullPointerException if {@code propagator} is null
+     */
+    public ContextPropagation with(ContextPropagator propagator) {
+        Objects.requireNonNull(propagator, "propagator");
+        List<ContextPropagator> extended = new ArrayList<>(propagators);
+        extended.add(propagator);
+        return new ContextPropagation(extended);
+    }
+
+    /**
+     * Returns the propagators in the order they are applied, outermost first.
+     *
+     * @return an unmodifiable list
+     */
+    public List<ContextPropagator> propagators() {
+        return propagators;
+    }
+
+    /**
+     * Captures every propagator's context on the calling thread.
+     *
+     * @return one snapshot that installs them all, or {@link ContextSnapshot#EMPTY} when there is
+     *     nothing to carry
+     */
+    public ContextSnapshot capture() {
+        ContextSnapshot combined = ContextSnapshot.EMPTY;
+        for (int i = propagators.size() - 1; i >= 0; i--) {
+            ContextSnapshot snapshot = propagators.get(i).capture();
+            if (snapshot != ContextSnapshot.EMPTY) {
+                combined = nest(snapshot, combined);
+            }
+        }
+        return combined;
+    }
+
+    private static ContextSnapshot nest(ContextSnapshot outer, ContextSnapshot inner) {
+        return inner == ContextSnapshot.EMPTY ? outer : body -> outer.runWith(() -> inner.runWith(body));
+    }
+
+    private static List<ContextPropagator> discoverDefaults() {
+        List<ContextPropagator> found = new ArrayList<>();
+        found.add(ContextPropagator.mdc());
+        ServiceLoader.load(ContextPropagator.class, ContextPropagation.class.getClassLoader())
+                .forEach(found::add);
+        return found;
+    }
+
+    @Override
+    public String toString() {
+        return "ContextPropagation" + propagators;
+    }
+}

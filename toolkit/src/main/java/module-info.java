@@ -1,0 +1,22 @@
+/**
+ * Fearless: structured concurrency, message passing, ownership-checked shared state and
+ * deadlock-free locking for virtual threads, checked at run time and observable through a
+ * listener SPI.
+ *
+ * <ul>
+ *   <li>{@link dev.fearless.scope} — structured task scopes;</li>
+ *   <li>{@link dev.fearless.channel} — channels and select;</li>
+ *   <li>{@link dev.fearless.handle} — ownership-checked shared handles;</li>
+ *   <li>{@link dev.fearless.lock} — ordered multi-lock and the lock-order checker;</li>
+ *   <li>{@link dev.fearless.bridge} — virtual-thread executors and the async bridge;</li>
+ *   <li>{@link dev.fearless.telemetry} — the listener and context-propagation SPIs.</li>
+ * </ul>
+ */
+module dev.fearless {
+    requires org.slf4j;
+    requires static transitive org.jspecify;
+
+    exports dev.fearless.telemetry;
+
+    uses dev.fearless.telemetry.ContextPropagator;
+}
