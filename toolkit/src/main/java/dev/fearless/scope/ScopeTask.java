@@ -1,0 +1,312 @@
+package dev.fearless.scope;
+
+import dev.fearless.telemetry.ContextSnapshot;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The one object allocated per fork besides the thread and the captured context: the public
+ * {@link Task} handle, the thread's {@link Runnable}, a node of the scope's task list and the head
+ * of its own cancel-hook stack.
+ */
+final class ScopeTask<T extends @Nullable Object> implements Task<T>, Runnable {
+
+    /*
+     * Implementation overview.
+     *
+     * Outcome. `state` starts RUNNING and is CASed exactly once to SUCCEEDED, FAILED or CANCELLED.
+     * Two parties race for that CAS: the task's own thread when the body ended (finish) and any
+     * canceller (cancel0). The winner decides; the loser's view is discarded. `result` (the value
+     * or the Throwable) is a plain field written before the CAS and read only after a volatile read
+     * of a final state, so the CAS publishes it.
+     *
+     * Hooks. `hooks` is a Treiber stack of HookNodes, or one of two terminal markers. The canceller
+     * that won the state CAS swaps in HOOKS_CANCELLED and fires every node; the task thread that won
+     * it swaps in HOOKS_DONE (hooks never run). Since only one party wins the state CAS, exactly one
+     * of the two swaps happens. A registration that finds HOOKS_CANCELLED fires its hook at once, so
+     * "register, then block" never misses a cancellation that raced with it. A node closed by its
+     * owner is popped when it is on top (the usual try-with-resources order); removed nodes below
+     * an active one are skipped by the next push. A node's `next` never changes after publication.
+     *
+     * Running. The thread's Runnable is this object; run() is re-entered as the Runnable handed to
+     * ScopedValue.Carrier.run (binding CURRENT, so Task.current() and fork() know the task) and to
+     * the captured ContextSnapshot, distinguished by `phase`, so no adapter objects are allocated.
+     * A task cancelled before its thread started skips the body. finish() always ends with
+     * scope.taskTerminated(), in a finally block, whatever the body or the policy throw (Errors
+     * included): the scope's live count can never stay above zero for a thread that is gone.
+     */
+
+    static final ScopedValue<ScopeTask<?>> CURRENT = ScopedValue.newInstance();
+
+    private static final int RUNNING = 0;
+    private static final int SUCCEEDED = 1;
+    private static final int FAILED = 2;
+    private static final int CANCELLED = 3;
+
+    private static final Object HOOKS_CANCELLED = new Object();
+    private static final Object HOOKS_DONE = new Object();
+
+    private static final int PHASE_START = 0;
+    private static final int PHASE_CONTEXT = 1;
+    private static final int PHASE_BODY = 2;
+    private static final int PHASE_FINISHED = 3;
+
+    private static final VarHandle STATE;
+    private static final VarHandle HOOKS;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STATE = lookup.findVarHandle(ScopeTask.class, "state", int.class);
+            HOOKS = lookup.findVarHandle(ScopeTask.class, "hooks", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final Scope<?, ?> scope;
+    /** Nanos at fork when a listener was present, else 0. */
+    final long forkNanos;
+    /** Set by the forking thread before the task is published; null for a task that never starts. */
+    @Nullable Thread thread;
+    /** Next (older) task in the scope's task list; see Scope's overview. */
+    volatile @Nullable ScopeTask<?> next;
+    /** Innermost scope opened by this task's thread and not yet closed; task thread only. */
+    @Nullable Scope<?, ?> innermost;
+
+    private @Nullable Object body;                 // Callable or Runnable; dropped when the task ends
+    private @Nullable ContextSnapshot context;     // dropped when the task ends
+    private volatile int state;
+    private @Nullable Object result;               // value or Throwable; published by the state CAS
+    private volatile @Nullable Object hooks;       // HookNode stack, HOOKS_CANCELLED or HOOKS_DONE
+    private int phase;                             // task thread only
+    private boolean bodyRan;                       // task thread only
+    private boolean bodyFailed;                    // task thread only
+
+    ScopeTask(Scope<?, ?> scope, Object body, ContextSnapshot context, long forkNanos) {
+        this.scope = scope;
+        this.body = body;
+        this.context = context;
+        this.forkNanos = forkNanos;
+    }
+
+    static @Nullable ScopeTask<?> currentOrNull() {
+        return CURRENT.isBound() ? CURRENT.get() : null;
+    }
+
+    /** Marks a task forked into a cancelled scope: it never runs. Called before publication. */
+    void markNeverStarted() {
+        thread = null;
+        body = null;
+        context = null;
+        state = CANCELLED;
+        hooks = HOOKS_CANCELLED;
+    }
+
+    /** The thread could not be started: the task fails with {@code failure} unless already cancelled. */
+    void startFailed(Throwable failure) {
+        thread = null;
+        body = null;
+        context = null;
+        result = failure;
+        if (STATE.compareAndSet(this, RUNNING, FAILED)) {
+            hooks = HOOKS_DONE;
+        } else {
+            result = null;
+        }
+    }
+
+    /** Whether the task has ended and its thread (if it ever had one) is dead: safe to forget. */
+    boolean isTerminated() {
+        Thread running = thread;
+        return running == null ? state != RUNNING : running.getState() == Thread.State.TERMINATED;
+    }
+
+    // ------------------------------------------------------------------ running (task thread)
+
+    @Override
+    public void run() {
+        switch (phase) {
+            case PHASE_START -> runTask();
+            case PHASE_CONTEXT -> {
+                phase = PHASE_BODY;
+                Objects.requireNonNull(context).runWith(this);
+            }
+            case PHASE_BODY -> runBody();
+            default -> throw new IllegalStateException(this + " has already run: a ThreadFactory must start"
+                    + " exactly one thread that runs its Runnable once");
+        }
+    }
+
+    private void runTask() {
+        phase = context == ContextSnapshot.EMPTY ? PHASE_BODY : PHASE_CONTEXT;
+        Throwable escaped = null;
+        try {
+            if (state == RUNNING) {
+                ScopedValue.where(CURRENT, this).run(this);
+            }
+        } catch (Throwable failure) {
+            escaped = failure;                     // thrown around the body (context install/restore)
+        }
+        phase = PHASE_FINISHED;
+        finish(escaped);
+    }
+
+    private void runBody() {
+        bodyRan = true;
+        Object value;
+        boolean failed;
+        try {
+            Object work = body;
+            if (work instanceof Callable<?> callable) {
+                value = callable.call();
+            } else {
+                ((Runnable) Objects.requireNonNull(work)).run();
+                value = null;
+            }
+            failed = false;
+        } catch (Throwable failure) {
+            value = failure;
+            failed = true;
+        }
+        if (innermost != null) {
+            StructureViolationException violation = Scope.closeAbandoned(this);
+            if (failed) {
+                ((Throwable) Objects.requireNonNull(value)).addSuppressed(violation);
+            } else {
+                value = violation;
+                failed = true;
+            }
+        }
+        result = value;
+        bodyFailed = failed;
+    }
+
+    private void finish(@Nullable Throwable escaped) {
+        try {
+            int outcome;
+            if (escaped != null) {
+                if (bodyRan && bodyFailed) {
+                    ((Throwable) Objects.requireNonNull(result)).addSuppressed(escaped);
+                } else {
+                    result = escaped;
+                }
+                outcome = FAILED;
+            } else if (bodyRan) {
+                outcome = bodyFailed ? FAILED : SUCCEEDED;
+            } else {
+                outcome = CANCELLED;               // cancelled before it started: state already final
+            }
+            if (outcome != CANCELLED && STATE.compareAndSet(this, RUNNING, outcome)) {
+                hooks = HOOKS_DONE;                // only the state-CAS winner touches the marker
+            } else {
+                result = null;
+            }
+            scope.taskEnded(this);
+        } finally {
+            body = null;
+            context = null;
+            scope.taskTerminated();
+        }
+    }
+
+    // ------------------------------------------------------------------ cancelling
+
+    @Override
+    public void cancel() {
+        cancel0();
+    }
+
+    /** Cancels if still running; returns whether this call did. Never throws. */
+    boolean cancel0() {
+        if (!STATE.compareAndSet(this, RUNNING, CANCELLED)) {
+            return false;
+        }
+        Thread running = thread;
+        if (running != null) {
+            running.interrupt();
+        }
+        Object top = HOOKS.getAndSet(this, HOOKS_CANCELLED);
+        for (HookNode node = top instanceof HookNode hook ? hook : null; node != null; node = node.next) {
+            node.fire();
+        }
+        return true;
+    }
+
+    @Override
+    public CancelHook onCancel(Runnable hook) {
+        Objects.requireNonNull(hook, "hook");
+        HookNode node = new HookNode(this, hook);
+        for (;;) {
+            Object top = hooks;
+            if (top == HOOKS_CANCELLED) {
+                node.fire();
+                return node;
+            }
+            if (top == HOOKS_DONE) {
+                node.discard();
+                return node;
+            }
+            HookNode below = (HookNode) top;
+            while (below != null && below.isRemoved()) {
+                below = below.next;
+            }
+            node.next = below;
+            if (HOOKS.compareAndSet(this, top, node)) {
+                return node;
+            }
+        }
+    }
+
+    /** Pops {@code node} if it is on top; otherwise the next push skips it. */
+    void unlinkHook(HookNode node) {
+        HOOKS.compareAndSet(this, node, node.next);
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    @Override
+    public State state() {
+        return switch (state) {
+            case RUNNING -> State.RUNNING;
+            case SUCCEEDED -> State.SUCCEEDED;
+            case FAILED -> State.FAILED;
+            default -> State.CANCELLED;
+        };
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public T get() {
+        int current = state;
+        return switch (current) {
+            case SUCCEEDED -> (T) result;
+            case RUNNING -> throw new IllegalStateException(this + " is still running; thread "
+                    + Scope.describe(Thread.currentThread()) + " called get(). Call join() on the scope first"
+                    + " (it waits for every task), or check state() before get()");
+            case FAILED -> throw new IllegalStateException(this + " failed, so it has no result; thread "
+                    + Scope.describe(Thread.currentThread()) + " called get(). The cause is the task's exception;"
+                    + " check state() or read exception() instead", (Throwable) result);
+            default -> throw new CancellationException(this + " was cancelled, so it has no result; thread "
+                    + Scope.describe(Thread.currentThread()) + " called get(). Check state() before get()");
+        };
+    }
+
+    @Override
+    public Throwable exception() {
+        if (state == FAILED) {
+            return (Throwable) Objects.requireNonNull(result);
+        }
+        throw new IllegalStateException(this + " did not fail; thread " + Scope.describe(Thread.currentThread())
+                + " called exception(). Check state() == FAILED first");
+    }
+
+    @Override
+    public String toString() {
+        return "Task[" + state() + " in " + scope + "]";
+    }
+}

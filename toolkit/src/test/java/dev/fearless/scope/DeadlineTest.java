@@ -1,0 +1,142 @@
+package dev.fearless.scope;
+
+import static dev.fearless.scope.Threads.assertState;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fearless.scope.Task.State;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Rule 4: a deadline cancels everything still running; join throws a timeout or returns a partial result. */
+@Timeout(30)
+class DeadlineTest {
+
+    private static final Duration SHORT = Duration.ofMillis(20);
+
+    @ParameterizedTest
+    @EnumSource(Threads.class)
+    void whenTheTimeoutPassesRunningTasksAreCancelledAndJoinThrowsScopeTimeoutException(Threads kind) {
+        Threads.Tracking threads = kind.tracking();
+        Threads.Blocker blocker = new Threads.Blocker();
+        AtomicReference<Task<Integer>> task = new AtomicReference<>();
+        ScopeTimeoutException e = assertThrows(ScopeTimeoutException.class, () -> {
+            try (var scope = Scope.builder().name("slow").threadFactory(threads).timeout(SHORT).open()) {
+                task.set(scope.fork(blocker));
+                scope.join();
+            }
+        });
+        assertTrue(e.getMessage().contains("timeout PT0.02S"), e.getMessage());
+        assertTrue(e.getMessage().contains("\"slow\""), e.getMessage());
+        assertTrue(e.getMessage().contains("#" + Thread.currentThread().threadId()), e.getMessage());
+        assertState(State.CANCELLED, task.get());
+        threads.assertNoneAlive();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Threads.class)
+    void theDeadlineCancelsTasksEvenWhileTheOwnerIsNotInJoin(Threads kind) throws Exception {
+        Threads.Tracking threads = kind.tracking();
+        Threads.Blocker blocker = new Threads.Blocker();
+        try (var scope = Scope.builder().threadFactory(threads).timeout(SHORT).open()) {
+            Task<Integer> task = scope.fork(blocker);
+            await().until(() -> task.state() == State.CANCELLED);   // the owner is busy here, not in join()
+            assertTrue(scope.isCancelled());
+            assertThrows(ScopeTimeoutException.class, scope::join);
+        }
+        // the task is interrupted if it had started before the deadline (it never starts otherwise)
+        assertTrue(blocker.interrupted() || threads.threads().getFirst().getState() == Thread.State.NEW);
+        threads.assertNoneAlive();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Threads.class)
+    void awaitAllReturnsThePartialResultWhenTheDeadlinePasses(Threads kind) throws Exception {
+        Threads.Tracking threads = kind.tracking();
+        try (var scope = Scope.builder().threadFactory(threads).policy(Policy.<Integer>awaitAll()).timeout(SHORT).open()) {
+            Task<Integer> fast = scope.fork(() -> 1);
+            Task<Integer> slow = scope.fork(new Threads.Blocker());
+            List<Task<Integer>> tasks = scope.join();
+            assertEquals(List.of(fast, slow), tasks);
+            assertState(State.SUCCEEDED, fast);
+            assertState(State.CANCELLED, slow);
+        }
+        threads.assertNoneAlive();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Threads.class)
+    void aCustomPolicyDecidesWhatJoinReturnsOnTimeout(Threads kind) throws Exception {
+        Threads.Tracking threads = kind.tracking();
+        AtomicReference<ScopeTimeoutException> handed = new AtomicReference<>();
+        Policy<Integer, String> partial = new Policy<>() {
+            @Override
+            public String result() {
+                return "complete";
+            }
+
+            @Override
+            public String onTimeout(ScopeTimeoutException timeout) {
+                handed.set(timeout);
+                return "partial";
+            }
+        };
+        try (var scope = Scope.builder().threadFactory(threads).policy(partial).timeout(SHORT).open()) {
+            scope.fork(new Threads.Blocker());
+            assertEquals("partial", scope.join());
+        }
+        assertTrue(handed.get().getMessage().contains("passed its timeout"), handed.get().getMessage());
+        threads.assertNoneAlive();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Threads.class)
+    void aDeadlineAlreadyPastOpensTheScopeCancelled_forksNeverStart(Threads kind) {
+        Threads.Tracking threads = kind.tracking();
+        AtomicBoolean ran = new AtomicBoolean();
+        AtomicReference<Task<Boolean>> task = new AtomicReference<>();
+        assertThrows(ScopeTimeoutException.class, () -> {
+            try (var scope = Scope.builder().threadFactory(threads).deadline(Instant.now().minusSeconds(1)).open()) {
+                assertTrue(scope.isCancelled());
+                task.set(scope.fork(() -> ran.getAndSet(true)));
+                assertState(State.CANCELLED, task.get());
+                scope.join();
+            }
+        });
+        assertFalse(ran.get());
+        assertTrue(threads.threads().stream().allMatch(t -> t.getState() == Thread.State.NEW), "never started");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Threads.class)
+    void tasksThatFinishBeforeTheDeadlineGiveTheNormalResult(Threads kind) throws Exception {
+        Threads.Tracking threads = kind.tracking();
+        try (var scope = Scope.builder().threadFactory(threads).policy(Policy.<Integer>firstSuccess())
+                .deadline(Instant.now().plus(Duration.ofMinutes(5))).open()) {
+            scope.fork(() -> 5);
+            assertEquals(5, scope.join());
+        }
+        threads.assertNoneAlive();
+    }
+
+    @Test
+    void aTimeoutMustBePositive() {
+        IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
+                () -> Scope.builder().timeout(Duration.ZERO));
+        assertEquals("timeout must be positive: PT0S", zero.getMessage());
+        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+                () -> Scope.builder().timeout(Duration.ofSeconds(-1)));
+        assertEquals("timeout must be positive: PT-1S", negative.getMessage());
+        assertEquals("timeout", assertThrows(NullPointerException.class, () -> Scope.builder().timeout(null)).getMessage());
+    }
+}

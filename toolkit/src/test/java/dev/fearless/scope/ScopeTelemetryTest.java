@@ -1,0 +1,113 @@
+package dev.fearless.scope;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fearless.telemetry.Outcome;
+import dev.fearless.telemetry.Telemetry;
+import dev.fearless.telemetry.TelemetryListener;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Scopes report opened/closed and forked/finished events, with outcomes, to the listener SPI. */
+@Isolated("registers a global telemetry listener")
+@Timeout(30)
+class ScopeTelemetryTest {
+
+    /** Records events as text; durations must never be negative. */
+    private static final class Recorder implements TelemetryListener {
+        final ConcurrentLinkedQueue<String> events = new ConcurrentLinkedQueue<>();
+        final ConcurrentLinkedQueue<Long> durations = new ConcurrentLinkedQueue<>();
+
+        @Override
+        public void scopeOpened(String scope) {
+            events.add("opened " + scope);
+        }
+
+        @Override
+        public void scopeClosed(String scope, Outcome outcome, long durationNanos) {
+            events.add("closed " + scope + " " + outcome.tag());
+            durations.add(durationNanos);
+        }
+
+        @Override
+        public void taskForked(String scope) {
+            events.add("forked " + scope);
+        }
+
+        @Override
+        public void taskFinished(String scope, Outcome outcome, long durationNanos) {
+            events.add("finished " + scope + " " + outcome.tag());
+            durations.add(durationNanos);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Threads.class)
+    void aScriptedScopeReportsEveryEventWithItsOutcome(Threads kind) throws Exception {
+        Threads.Tracking threads = kind.tracking();
+        Recorder recorder = new Recorder();
+        try (var _ = Telemetry.register(recorder)) {
+            try (var scope = Scope.builder().name("scripted").threadFactory(threads)
+                    .policy(Policy.<Integer>awaitAll()).open()) {
+                Threads.Blocker blocker = new Threads.Blocker();
+                Task<Integer> cancelled = scope.fork(blocker);
+                blocker.awaitStarted();
+                scope.fork(() -> 1);
+                scope.fork(() -> {
+                    throw new IllegalStateException("scripted failure");
+                });
+                cancelled.cancel();
+                scope.join();
+            }
+            try (var unnamed = Scope.builder().threadFactory(threads).open()) {
+                unnamed.fork(() -> 2);
+            } catch (IllegalStateException skippedJoin) {
+                // closed without join: reported as cancelled
+            }
+        }
+        List<String> events = List.copyOf(recorder.events);
+        List<String> scripted = events.stream().filter(e -> e.contains("scripted")).toList();
+        assertEquals("opened scripted", scripted.getFirst());
+        assertEquals("closed scripted success", scripted.getLast());
+        assertEquals(3, scripted.stream().filter("forked scripted"::equals).count());
+        assertEquals(List.of("finished scripted cancelled", "finished scripted failure", "finished scripted success"),
+                scripted.stream().filter(e -> e.startsWith("finished")).sorted().toList());
+        assertTrue(events.contains("opened default"), events.toString());
+        assertTrue(events.contains("closed default cancelled"), events.toString());
+        assertTrue(recorder.durations.stream().allMatch(d -> d >= 0), recorder.durations.toString());
+        threads.assertNoneAlive();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Threads.class)
+    void failureAndTimeoutOutcomesOfScopes(Threads kind) throws Exception {
+        Threads.Tracking threads = kind.tracking();
+        Recorder recorder = new Recorder();
+        try (var _ = Telemetry.register(recorder)) {
+            try (var scope = Scope.builder().name("fails").threadFactory(threads).open()) {
+                scope.fork(() -> {
+                    throw new IllegalStateException("x");
+                });
+                scope.join();
+            } catch (ScopeFailedException expected) {
+                // reported below
+            }
+            try (var scope = Scope.builder().name("late").threadFactory(threads)
+                    .timeout(java.time.Duration.ofMillis(10)).open()) {
+                scope.fork(new Threads.Blocker());
+                scope.join();
+            } catch (ScopeTimeoutException expected) {
+                // reported below
+            }
+        }
+        List<String> events = List.copyOf(recorder.events);
+        assertTrue(events.contains("closed fails failure"), events.toString());
+        assertTrue(events.contains("closed late timeout"), events.toString());
+        assertTrue(events.contains("finished late cancelled"), events.toString());
+    }
+}
