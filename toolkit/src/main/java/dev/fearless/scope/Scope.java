@@ -129,7 +129,9 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      * Fork = one CAS (live + 1) that fails when JOINED or CLOSED is set, so a fork either is counted
      * before close() sets CLOSED, and close() then waits for it, or sees CLOSED and throws: a fork
      * from a child task racing with close() can never leak a thread. No lock is taken per fork; the
-     * only allocations are the ScopeTask, the thread and the captured context.
+     * only allocations are the ScopeTask, the thread, the captured context (nothing when there is
+     * nothing to carry) and the ScopedValue binding of the running task (Task.current(), and the
+     * "is this thread a task of this scope" check of fork()).
      *
      * Wake-ups. A terminating task does getAndAdd(-1) and unparks the owner only if it took live
      * from 1 to 0 while WAITING was set. The owner sets WAITING by CAS only while live > 0 and parks
@@ -458,6 +460,9 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
 
     private <U extends T> ScopeTask<U> forkIntoCancelled(ScopeTask<U> task, @Nullable TelemetryListener listener) {
         task.markNeverStarted();
+        if (Thread.currentThread() == owner) {
+            ownerForked = true;
+        }
         policy.onFork(asPolicyTask(task));
         if (listener != null) {
             listener.taskForked(telemetryName);
@@ -790,7 +795,9 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
             pending.cancel(false);
             timer = null;
         }
-        setInnermost(enclosing);
+        if (innermost() == this) {                   // always, unless the thread's scope stack was bypassed
+            setInnermost(enclosing);
+        }
         ScopeTask<?> task = head;                    // every task has terminated: drop the list
         head = null;
         while (task != null) {
@@ -1233,8 +1240,9 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
         /**
          * Sets the factory that creates one thread per task, for example
          * {@code Thread.ofPlatform().factory()} in tests. It must return a new, unstarted thread
-         * that runs the given {@link Runnable} once. Default: new virtual threads, unnamed unless the
-         * scope is named.
+         * that runs the given {@link Runnable} once and then ends: {@link Scope#join()} and
+         * {@link Scope#close()} wait for the thread itself to terminate. Default: new virtual
+         * threads, unnamed unless the scope is named.
          *
          * @param threadFactory the thread factory
          * @return this builder

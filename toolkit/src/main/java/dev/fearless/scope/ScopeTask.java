@@ -34,7 +34,8 @@ final class ScopeTask<T extends @Nullable Object> implements Task<T>, Runnable {
      *
      * Running. The thread's Runnable is this object; run() is re-entered as the Runnable handed to
      * ScopedValue.Carrier.run (binding CURRENT, so Task.current() and fork() know the task) and to
-     * the captured ContextSnapshot, distinguished by `phase`, so no adapter objects are allocated.
+     * the captured ContextSnapshot, distinguished by `phase`, so no adapter objects are allocated
+     * (the binding itself costs the JDK's Carrier and snapshot objects).
      * A task cancelled before its thread started skips the body. finish() always ends with
      * scope.taskTerminated(), in a finally block, whatever the body or the policy throw (Errors
      * included): the scope's live count can never stay above zero for a thread that is gone.
@@ -157,6 +158,7 @@ final class ScopeTask<T extends @Nullable Object> implements Task<T>, Runnable {
     }
 
     private void runBody() {
+        phase = PHASE_FINISHED;                    // a snapshot that calls its body twice cannot rerun the task
         bodyRan = true;
         Object value;
         boolean failed;
@@ -198,6 +200,10 @@ final class ScopeTask<T extends @Nullable Object> implements Task<T>, Runnable {
                 outcome = FAILED;
             } else if (bodyRan) {
                 outcome = bodyFailed ? FAILED : SUCCEEDED;
+            } else if (state == RUNNING) {
+                result = new IllegalStateException("the context snapshot of " + this + " returned without"
+                        + " running the task; a ContextSnapshot must run its body exactly once");
+                outcome = FAILED;
             } else {
                 outcome = CANCELLED;               // cancelled before it started: state already final
             }

@@ -276,20 +276,24 @@ class CancellationTest {
     @EnumSource(Threads.class)
     void aHookRegisteredAfterCancellationRunsAtOnceOnTheRegisteringThread(Threads kind) throws Exception {
         Threads.Tracking threads = kind.tracking();
+        CountDownLatch started = new CountDownLatch(1);
         CountDownLatch cancelled = new CountDownLatch(1);
         AtomicReference<Thread> hookRanOn = new AtomicReference<>();
         AtomicReference<Thread> taskThread = new AtomicReference<>();
         try (var scope = Scope.builder().threadFactory(threads).open()) {
             Task<Object> task = scope.fork(() -> {
                 taskThread.set(Thread.currentThread());
+                started.countDown();
                 awaitUninterruptibly(cancelled);     // ignores the interrupt: keeps running after cancel()
                 Task.current().orElseThrow().onCancel(() -> hookRanOn.set(Thread.currentThread()));
                 return null;
             });
+            started.await();
             task.cancel();
             cancelled.countDown();
             scope.join();
         }
+        assertTrue(taskThread.get() != null);
         assertSame(taskThread.get(), hookRanOn.get());
     }
 

@@ -80,6 +80,21 @@ class ContextTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Threads.class)
+    void aSnapshotThatNeverRunsTheTaskFailsItInsteadOfLeavingItRunning(Threads kind) throws Exception {
+        Threads.Tracking threads = kind.tracking();
+        ContextPropagation broken = ContextPropagation.none().with(() -> body -> { });
+        try (var scope = Scope.builder().threadFactory(threads).context(broken).policy(Policy.<String>awaitAll()).open()) {
+            Task<String> task = scope.fork(() -> "never runs");
+            scope.join();
+            Threads.assertState(Task.State.FAILED, task);
+            assertTrue(task.exception().getMessage().contains("ContextSnapshot must run its body"),
+                    task.exception().getMessage());
+        }
+        threads.assertNoneAlive();
+    }
+
     @Test
     void theDefaultFactoryMakesVirtualThreads_namedAfterANamedScope_unnamedOtherwise() throws Exception {
         try (var named = Scope.builder().name("checkout").open(); var unnamed = Scope.open()) {

@@ -54,8 +54,8 @@ class DeadlineTest {
             assertTrue(scope.isCancelled());
             assertThrows(ScopeTimeoutException.class, scope::join);
         }
-        // the task is interrupted if it had started before the deadline (it never starts otherwise)
-        assertTrue(blocker.interrupted() || threads.threads().getFirst().getState() == Thread.State.NEW);
+        // the task is interrupted if its body had started before the deadline; otherwise it never runs
+        assertTrue(blocker.interrupted() || !blocker.started());
         threads.assertNoneAlive();
     }
 
@@ -63,13 +63,21 @@ class DeadlineTest {
     @EnumSource(Threads.class)
     void awaitAllReturnsThePartialResultWhenTheDeadlinePasses(Threads kind) throws Exception {
         Threads.Tracking threads = kind.tracking();
-        try (var scope = Scope.builder().threadFactory(threads).policy(Policy.<Integer>awaitAll()).timeout(SHORT).open()) {
-            Task<Integer> fast = scope.fork(() -> 1);
-            Task<Integer> slow = scope.fork(new Threads.Blocker());
-            List<Task<Integer>> tasks = scope.join();
-            assertEquals(List.of(fast, slow), tasks);
-            assertState(State.SUCCEEDED, fast);
-            assertState(State.CANCELLED, slow);
+        // the fast task must finish before the deadline; on a loaded machine retry with more time
+        for (Duration timeout = SHORT; ; timeout = timeout.multipliedBy(2)) {
+            try (var scope = Scope.builder().threadFactory(threads).policy(Policy.<Integer>awaitAll())
+                    .timeout(timeout).open()) {
+                Task<Integer> fast = scope.fork(() -> 1);
+                Task<Integer> slow = scope.fork(new Threads.Blocker());
+                List<Task<Integer>> tasks = scope.join();
+                assertEquals(List.of(fast, slow), tasks);
+                assertState(State.CANCELLED, slow);
+                if (fast.state() == State.SUCCEEDED) {
+                    assertEquals(1, fast.get());
+                    break;
+                }
+                assertState(State.CANCELLED, fast);  // the deadline came first: a partial result with nothing in it
+            }
         }
         threads.assertNoneAlive();
     }

@@ -91,6 +91,10 @@ enum Threads {
         boolean interrupted() {
             return interrupted.get();
         }
+
+        boolean started() {
+            return started.getCount() == 0;
+        }
     }
 
     /** Waits on {@code latch}, ignoring interrupts: a task that only a cancel hook can unblock. */
