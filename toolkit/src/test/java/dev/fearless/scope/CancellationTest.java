@@ -152,7 +152,7 @@ class CancellationTest {
             });
             Thread.currentThread().interrupt();
             InterruptedException e = assertThrows(InterruptedException.class, scope::join);
-            assertTrue(e.getMessage().contains("#" + Thread.currentThread().threadId()), e.getMessage());
+            Threads.assertNamesCurrentThread(e);
             assertFalse(scope.isCancelled());
             assertState(State.RUNNING, task);
             release.countDown();

@@ -38,7 +38,7 @@ class DeadlineTest {
         });
         assertTrue(e.getMessage().contains("timeout PT0.02S"), e.getMessage());
         assertTrue(e.getMessage().contains("\"slow\""), e.getMessage());
-        assertTrue(e.getMessage().contains("#" + Thread.currentThread().threadId()), e.getMessage());
+        Threads.assertNamesCurrentThread(e);
         assertState(State.CANCELLED, task.get());
         threads.assertNoneAlive();
     }

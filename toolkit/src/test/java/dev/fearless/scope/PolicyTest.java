@@ -48,7 +48,7 @@ class PolicyTest {
         assertSame(failure, e.getCause());
         assertEquals(0, e.getSuppressed().length);
         assertTrue(e.getMessage().contains("\"orders\""), e.getMessage());
-        assertTrue(e.getMessage().contains("#" + Thread.currentThread().threadId()), "names the owner: " + e.getMessage());
+        Threads.assertNamesCurrentThread(e);
         assertState(State.CANCELLED, blocked.get());
         assertTrue(blocker.interrupted(), "the sibling was interrupted");
         threads.assertNoneAlive();

@@ -128,7 +128,7 @@ class StructureTest {
         scope.join();
         ScopeClosedException afterJoin = assertThrows(ScopeClosedException.class, () -> scope.fork(() -> 2));
         assertTrue(afterJoin.getMessage().contains("already joined"), afterJoin.getMessage());
-        assertTrue(afterJoin.getMessage().contains("#" + Thread.currentThread().threadId()), afterJoin.getMessage());
+        Threads.assertNamesCurrentThread(afterJoin);
         IllegalStateException joinTwice = assertThrows(IllegalStateException.class, scope::join);
         assertTrue(joinTwice.getMessage().contains("join() again"), joinTwice.getMessage());
         scope.close();
@@ -186,7 +186,7 @@ class StructureTest {
         blocker.awaitStarted();
         StructureViolationException e = assertThrows(StructureViolationException.class, outer::close);
         assertTrue(e.getMessage().contains("\"inner\""), e.getMessage());
-        assertTrue(e.getMessage().contains("#" + Thread.currentThread().threadId()), e.getMessage());
+        Threads.assertNamesCurrentThread(e);
         assertTrue(e.getMessage().contains("try-with-resources"), e.getMessage());
         assertState(State.CANCELLED, innerTask);
         assertTrue(blocker.interrupted());
@@ -259,7 +259,7 @@ class StructureTest {
             }
         });
         assertTrue(e.getMessage().contains("without join()"), e.getMessage());
-        assertTrue(e.getMessage().contains("#" + Thread.currentThread().threadId()), e.getMessage());
+        Threads.assertNamesCurrentThread(e);
         assertState(State.CANCELLED, task.get());
         assertTrue(blocker.interrupted());
         threads.assertNoneAlive();           // cleanup happened before the report

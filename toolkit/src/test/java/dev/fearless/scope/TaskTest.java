@@ -39,7 +39,7 @@ class TaskTest {
             });
             assertState(State.RUNNING, task);
             IllegalStateException early = assertThrows(IllegalStateException.class, task::get);
-            assertTrue(early.getMessage().contains("#" + Thread.currentThread().threadId()), early.getMessage());
+            Threads.assertNamesCurrentThread(early);
             assertTrue(early.getMessage().contains("join()"), "says how to fix it: " + early.getMessage());
 
             release.countDown();
@@ -98,7 +98,7 @@ class TaskTest {
             scope.join();
             IllegalStateException e = assertThrows(IllegalStateException.class, task::exception);
             assertTrue(e.getMessage().contains("did not fail"), e.getMessage());
-            assertTrue(e.getMessage().contains("#" + Thread.currentThread().threadId()), e.getMessage());
+            Threads.assertNamesCurrentThread(e);
         }
     }
 

@@ -113,6 +113,14 @@ enum Threads {
         }
     }
 
+    /** Fails unless the exception's message names the calling thread (by its id). */
+    static void assertNamesCurrentThread(Throwable e) {
+        String message = String.valueOf(e.getMessage());
+        if (!message.contains("#" + Thread.currentThread().threadId())) {
+            fail("message does not name the calling thread " + Thread.currentThread() + ": " + message);
+        }
+    }
+
     static void assertState(Task.State expected, Task<?> task) {
         assertEquals(expected, task.state(), () -> "state of " + task);
     }
