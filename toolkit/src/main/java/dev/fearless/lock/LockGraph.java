@@ -288,16 +288,16 @@ final class LockGraph {
         if (holdAndWait && mode == THROW) {
             throw holdAndWait(holds, wanted);
         }
-        boolean reported = false;
+        boolean unreported = false; // hold-and-wait is reported once per ordering, so once per new edge
         for (int i = 0; i < holds.size; i++) {
             for (RankedLock member : wanted) {
                 Edge edge = checkEdge(holds.locks[i], holds.sites[i], member.ranking.node(), member);
-                if (holdAndWait && !reported && edge.holdAndWaitReported.compareAndSet(false, true)) {
-                    reported = true;
-                    HoldAndWaitException exception = holdAndWait(holds, wanted);
-                    report(exception.locks(), exception.report(), exception);
-                }
+                unreported |= holdAndWait && edge.holdAndWaitReported.compareAndSet(false, true);
             }
+        }
+        if (unreported) {
+            HoldAndWaitException exception = holdAndWait(holds, wanted);
+            report(exception.locks(), exception.report(), exception);
         }
         return holds;
     }
