@@ -46,6 +46,6 @@ public record Deadlock(List<Thread> threads, List<RankedLock> locks, String repo
      * @return an unmodifiable list, in the order of {@link #locks()}
      */
     public List<String> lockLabels() {
-        return locks.stream().map(lock -> lock.ranking.label).toList();
+        return locks.stream().map(lock -> lock.ranking.label()).toList();
     }
 }

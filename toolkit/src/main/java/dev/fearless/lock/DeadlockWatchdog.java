@@ -60,6 +60,7 @@ public final class DeadlockWatchdog implements AutoCloseable {
     private final long periodNanos;
     private final Thread thread;
     private volatile boolean closed;
+    private volatile long scans; // written by the watchdog thread only; read by tests
     private Set<Set<Object>> reportedLastScan = Set.of(); // watchdog thread only
 
     private DeadlockWatchdog(Duration period, ThreadFactory threadFactory) {
@@ -229,6 +230,12 @@ public final class DeadlockWatchdog implements AutoCloseable {
             }
         }
         reportedLastScan = current;
+        scans++;
+    }
+
+    /** How many scans have completed; for tests. */
+    long scans() {
+        return scans;
     }
 
     /** The same cycle found from another thread is the same deadlock: key it by its members. */

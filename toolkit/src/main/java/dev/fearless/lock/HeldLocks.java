@@ -62,7 +62,7 @@ public final class HeldLocks implements AutoCloseable {
         List<String> missing = new ArrayList<>(0);
         for (RankedLock lock : locks) {
             if (!lock.isHeldByCurrentThread()) {
-                missing.add(lock.ranking.label);
+                missing.add(lock.ranking.label());
             }
         }
         if (missing.size() == locks.length) {
@@ -94,7 +94,7 @@ public final class HeldLocks implements AutoCloseable {
     public String toString() {
         StringBuilder out = new StringBuilder("HeldLocks[");
         for (int i = 0; i < locks.length; i++) {
-            out.append(i == 0 ? "" : ", ").append(locks[i].ranking.label);
+            out.append(i == 0 ? "" : ", ").append(locks[i].ranking.label());
         }
         return out.append(released ? "; released]" : "]").toString();
     }

@@ -38,7 +38,7 @@ final class LockGraph {
      * (WARN) or thrown again fast on every later attempt (THROW), and every later report names a
      * cycle of real, allowed orderings plus one new edge.
      *
-     * New edges. Adding an edge (rare: once per ordered pair ever seen) takes one global
+     * New edges. Adding an edge (rare: once per ordered pair ever seen) takes the graph's
      * ReentrantLock, re-reads the edge, searches the DAG for a path B ~> A (depth-first; the
      * graph of a program's locks is small and new edges stop appearing after warm-up, so an
      * incremental topological order such as Pearce-Kelly's would not pay for itself) and then
@@ -59,8 +59,10 @@ final class LockGraph {
      * Held locks. Each thread's ThreadHolds lists the tracked locks it holds, maintained only
      * while the checker is on and validated on each walk (see ThreadHolds).
      *
-     * Settings are volatile fields read on each check; `enabled` is the one flag the hot path of
-     * every lock reads.
+     * Settings are static volatile fields read on each check; `enabled` is the one flag the hot
+     * path of every lock reads. The graph itself is an instance: every RankedLock takes part in
+     * GLOBAL, and tests drive private graphs (Lincheck snapshots and restores static state
+     * around each invocation, which a global graph would make needlessly slow).
      */
 
     static final int OFF = 0;
@@ -75,11 +77,14 @@ final class LockGraph {
 
     private static final Logger log = LoggerFactory.getLogger(LockOrderChecker.class);
 
-    private static final ReentrantLock GRAPH = new ReentrantLock();
-    private static final ReferenceQueue<LockNode> QUEUE = new ReferenceQueue<>();
-    private static final Map<Long, LockNode.Ref> NODES = new HashMap<>(); // guarded by GRAPH
-    private static final Map<String, LockNode> CLASSES = new HashMap<>(); // guarded by GRAPH
-    private static long lastNodeId;                                       // guarded by GRAPH
+    /** The graph every RankedLock takes part in; tests may make private ones. */
+    static final LockGraph GLOBAL = new LockGraph();
+
+    private final ReentrantLock graphLock = new ReentrantLock();
+    private final ReferenceQueue<LockNode> queue = new ReferenceQueue<>();
+    private final Map<Long, LockNode.Ref> nodes = new HashMap<>(); // guarded by graphLock
+    private final Map<String, LockNode> classes = new HashMap<>(); // guarded by graphLock
+    private long lastNodeId;                                       // guarded by graphLock
 
     static {
         String initial = System.getProperty(LockOrderChecker.MODE_PROPERTY);
@@ -90,7 +95,7 @@ final class LockGraph {
         checkHoldAndWait = Boolean.getBoolean(LockOrderChecker.HOLD_AND_WAIT_PROPERTY);
     }
 
-    private LockGraph() {}
+    LockGraph() {}
 
     // ------------------------------------------------------------------ settings
 
@@ -169,7 +174,14 @@ final class LockGraph {
         LockNode from = held.ranking.node();
         Edge edge = from.out.get(to.key);
         if (edge == null) {
-            return addEdge(from, to, held, heldSite, lock);
+            Step step = new Step(held.ranking.label(), lock.ranking.label(), Reports.thread(Thread.currentThread()),
+                    Stacks.here(), heldSite == null ? null : Stacks.trim(heldSite));
+            edge = GLOBAL.addEdge(from, to, step);
+            Violation violation = edge.violation;
+            if (violation != null && edge.step == step) { // this call found the cycle: report it once
+                report(violation.cycle, violation.report(), new PotentialDeadlockException(violation));
+                return edge;
+            }
         }
         Violation violation = edge.violation;
         if (violation != null && mode == THROW) {
@@ -178,37 +190,30 @@ final class LockGraph {
         return edge;
     }
 
-    private static Edge addEdge(LockNode from, LockNode to, RankedLock held, @Nullable Throwable heldSite,
-                                RankedLock lock) {
-        Step step = new Step(held.ranking.label, lock.ranking.label, Reports.thread(Thread.currentThread()),
-                Stacks.here(), heldSite == null ? null : Stacks.trim(heldSite));
-        Edge edge;
-        Violation fresh = null;
-        GRAPH.lock();
+    /**
+     * Returns the edge from -> to, adding it first if it is new: allowed if it closes no cycle
+     * of allowed edges, else carrying the Violation that describes the cycle. The returned
+     * edge's step is {@code step} exactly when this call added it.
+     */
+    Edge addEdge(LockNode from, LockNode to, Step step) {
+        graphLock.lock();
         try {
             expungeStale();
-            edge = from.out.get(to.key);
+            Edge edge = from.out.get(to.key);
             if (edge == null) {
-                fresh = cycleThrough(from, to, step);
-                edge = new Edge(to.ref(), step, fresh);
+                edge = new Edge(to.ref(), step, cycleThrough(from, to, step));
                 from.out.put(to.key, edge);
                 from.ref().outIds.add(to.key);
                 to.ref().in.add(from.key);
             }
+            return edge;
         } finally {
-            GRAPH.unlock();
+            graphLock.unlock();
         }
-        Violation violation = edge.violation;
-        if (fresh != null) {
-            report(fresh.cycle(), fresh.report(), new PotentialDeadlockException(fresh));
-        } else if (violation != null && mode == THROW) {
-            throw new PotentialDeadlockException(violation); // another thread added it a moment ago
-        }
-        return edge;
     }
 
-    /** The cycle the new edge from -> to would close, or null. Under GRAPH. */
-    private static @Nullable Violation cycleThrough(LockNode from, LockNode to, Step step) {
+    /** The cycle the new edge from -> to would close, or null. Under graphLock. */
+    private @Nullable Violation cycleThrough(LockNode from, LockNode to, Step step) {
         List<String> cycle = new ArrayList<>();
         List<Step> steps = new ArrayList<>();
         cycle.add(from.label);
@@ -227,10 +232,10 @@ final class LockGraph {
                 }
             }
         }
-        return new Violation(List.copyOf(cycle), Reports.potentialDeadlock(cycle, steps));
+        return new Violation(cycle, steps);
     }
 
-    /** A path of allowed edges from start to goal, depth-first, or null. Under GRAPH. */
+    /** A path of allowed edges from start to goal, depth-first, or null. Under graphLock. */
     private static @Nullable List<Edge> findPath(LockNode start, LockNode goal) {
         Map<LockNode, Edge> via = new HashMap<>();
         Map<LockNode, LockNode> previous = new HashMap<>();
@@ -315,11 +320,11 @@ final class LockGraph {
         List<String> held = new ArrayList<>();
         List<StackTraceElement @Nullable []> sites = new ArrayList<>();
         for (int i = 0; i < holds.size; i++) {
-            held.add(holds.locks[i].ranking.label);
+            held.add(holds.locks[i].ranking.label());
             Throwable site = holds.sites[i];
             sites.add(site == null ? null : Stacks.trim(site));
         }
-        List<String> requested = wanted.stream().map(lock -> lock.ranking.label).toList();
+        List<String> requested = wanted.stream().map(lock -> lock.ranking.label()).toList();
         String report = Reports.holdAndWait(Reports.thread(Thread.currentThread()), held, sites, requested, Stacks.here());
         return new HoldAndWaitException(report, held, requested);
     }
@@ -338,8 +343,13 @@ final class LockGraph {
 
     // ------------------------------------------------------------------ nodes
 
+    /** The node of a lock of the global graph: its own, or its class's; made on first use. */
     static LockNode nodeFor(Ranking ranking) {
-        GRAPH.lock();
+        return GLOBAL.node(ranking);
+    }
+
+    private LockNode node(Ranking ranking) {
+        graphLock.lock();
         try {
             LockNode node = ranking.node;
             if (node == null) {
@@ -347,42 +357,48 @@ final class LockGraph {
                 if (lockClass == null) {
                     node = newNode(ranking.nodeLabel(), false);
                 } else {
-                    node = CLASSES.get(lockClass);
+                    node = classes.get(lockClass);
                     if (node == null) {
                         node = newNode(lockClass, true);
-                        CLASSES.put(lockClass, node);
+                        classes.put(lockClass, node);
                     }
                 }
                 ranking.node = node;
             }
             return node;
         } finally {
-            GRAPH.unlock();
+            graphLock.unlock();
         }
     }
 
-    private static LockNode newNode(String label, boolean isClass) {
-        expungeStale();
-        LockNode node = new LockNode(++lastNodeId, label, isClass);
-        LockNode.Ref ref = new LockNode.Ref(node, QUEUE);
-        node.ref = ref;
-        NODES.put(node.key, ref);
-        return node;
+    /** A new node; held by the caller only, so it goes away with the caller's reference. */
+    LockNode newNode(String label, boolean isClass) {
+        graphLock.lock();
+        try {
+            expungeStale();
+            LockNode node = new LockNode(++lastNodeId, label, isClass);
+            LockNode.Ref ref = new LockNode.Ref(node, queue);
+            node.ref = ref;
+            nodes.put(node.key, ref);
+            return node;
+        } finally {
+            graphLock.unlock();
+        }
     }
 
-    /** Removes the nodes of collected locks and every edge into them. Under GRAPH. */
-    private static void expungeStale() {
-        for (Reference<? extends LockNode> polled; (polled = QUEUE.poll()) != null; ) {
+    /** Removes the nodes of collected locks and every edge into them. Under graphLock. */
+    private void expungeStale() {
+        for (Reference<? extends LockNode> polled; (polled = queue.poll()) != null; ) {
             LockNode.Ref dead = (LockNode.Ref) polled;
-            NODES.remove(dead.key);
+            nodes.remove(dead.key);
             detach(dead);
         }
     }
 
-    /** Removes every edge into and out of the node behind {@code ref}. Under GRAPH. */
-    private static void detach(LockNode.Ref ref) {
+    /** Removes every edge into and out of the node behind {@code ref}. Under graphLock. */
+    private void detach(LockNode.Ref ref) {
         for (Long predecessor : ref.in) {
-            LockNode.Ref from = NODES.get(predecessor);
+            LockNode.Ref from = nodes.get(predecessor);
             if (from != null && from != ref) {
                 LockNode node = from.get();
                 if (node != null) {
@@ -392,7 +408,7 @@ final class LockGraph {
             }
         }
         for (Long successor : ref.outIds) {
-            LockNode.Ref to = NODES.get(successor);
+            LockNode.Ref to = nodes.get(successor);
             if (to != null && to != ref) {
                 to.in.remove(ref.key);
             }
@@ -405,11 +421,12 @@ final class LockGraph {
         ref.outIds.clear();
     }
 
-    static void reset() {
-        GRAPH.lock();
+    /** Forgets every edge; nodes stay. */
+    void clear() {
+        graphLock.lock();
         try {
             expungeStale();
-            for (LockNode.Ref ref : NODES.values()) {
+            for (LockNode.Ref ref : nodes.values()) {
                 LockNode node = ref.get();
                 if (node != null) {
                     node.out.clear();
@@ -418,42 +435,43 @@ final class LockGraph {
                 ref.outIds.clear();
             }
         } finally {
-            GRAPH.unlock();
+            graphLock.unlock();
         }
     }
 
-    static void forget(Ranking ranking) {
+    /** Forgets every edge of the node of {@code ranking}, if it has one. */
+    void forget(Ranking ranking) {
         LockNode node = ranking.node;
         if (node == null) {
             return;
         }
-        GRAPH.lock();
+        graphLock.lock();
         try {
             expungeStale();
             detach(node.ref());
         } finally {
-            GRAPH.unlock();
+            graphLock.unlock();
         }
     }
 
     /** Live nodes (locks and lock classes the checker has seen), after dropping collected ones. */
-    static int nodeCount() {
-        GRAPH.lock();
+    int nodeCount() {
+        graphLock.lock();
         try {
             expungeStale();
-            return NODES.size();
+            return nodes.size();
         } finally {
-            GRAPH.unlock();
+            graphLock.unlock();
         }
     }
 
     /** Edges, allowed or violating, between live nodes. */
-    static int edgeCount() {
-        GRAPH.lock();
+    int edgeCount() {
+        graphLock.lock();
         try {
             expungeStale();
             int edges = 0;
-            for (LockNode.Ref ref : NODES.values()) {
+            for (LockNode.Ref ref : nodes.values()) {
                 LockNode node = ref.get();
                 if (node != null) {
                     edges += node.out.size();
@@ -461,7 +479,7 @@ final class LockGraph {
             }
             return edges;
         } finally {
-            GRAPH.unlock();
+            graphLock.unlock();
         }
     }
 }

@@ -97,10 +97,26 @@ final class LockNode {
                 StackTraceElement @Nullable [] heldSince) {}
 
     /**
-     * A cycle found in the graph.
-     *
-     * @param cycle node labels in acquisition order
-     * @param report the human-readable report
+     * A cycle found in the graph: its node labels in acquisition order and the steps that make
+     * it, the closing one first. The report text is built on first use, outside the graph lock.
      */
-    record Violation(List<String> cycle, String report) {}
+    static final class Violation {
+        final List<String> cycle;
+        final List<Step> steps;
+        private volatile @Nullable String report; // racy single-check: building it twice is harmless
+
+        Violation(List<String> cycle, List<Step> steps) {
+            this.cycle = List.copyOf(cycle);
+            this.steps = List.copyOf(steps);
+        }
+
+        String report() {
+            String text = report;
+            if (text == null) {
+                text = Reports.potentialDeadlock(cycle, steps);
+                report = text;
+            }
+            return text;
+        }
+    }
 }

@@ -159,7 +159,7 @@ public final class LockOrderChecker {
      * held right now still count as held.
      */
     public static void reset() {
-        LockGraph.reset();
+        LockGraph.GLOBAL.clear();
     }
 
     /**
@@ -170,6 +170,6 @@ public final class LockOrderChecker {
      * @throws NullPointerException if {@code lock} is null
      */
     public static void forget(RankedLock lock) {
-        LockGraph.forget(Objects.requireNonNull(lock, "lock").ranking);
+        LockGraph.GLOBAL.forget(Objects.requireNonNull(lock, "lock").ranking);
     }
 }

@@ -188,7 +188,7 @@ public final class OrderedLock extends RankedLock {
     @Override
     public String toString() {
         Thread owner = sync.owner();
-        return "OrderedLock[" + ranking.label + (owner == null ? ", unlocked]" : ", locked by \"" + owner.getName() + "\"]");
+        return "OrderedLock[" + ranking.label() + (owner == null ? ", unlocked]" : ", locked by \"" + owner.getName() + "\"]");
     }
 
     /** A ReentrantLock that exposes its owner to this package. */

@@ -166,7 +166,7 @@ public final class OrderedReadWriteLock implements ReadWriteLock {
     public String toString() {
         Thread writer = writeLock.sync.owner();
         int readers = writeLock.sync.getReadLockCount();
-        return "OrderedReadWriteLock[" + ranking.label
+        return "OrderedReadWriteLock[" + ranking.label()
                 + (writer != null ? ", write-locked by \"" + writer.getName() + "\"" : "")
                 + (readers > 0 ? ", read holds " + readers : "")
                 + (writer == null && readers == 0 ? ", unlocked" : "") + "]";
@@ -266,7 +266,7 @@ public final class OrderedReadWriteLock implements ReadWriteLock {
          */
         @Override
         public String toString() {
-            return "ReadLock[" + ranking.label + ", read holds " + sync.getReadLockCount() + "]";
+            return "ReadLock[" + ranking.label() + ", read holds " + sync.getReadLockCount() + "]";
         }
     }
 
@@ -338,7 +338,7 @@ public final class OrderedReadWriteLock implements ReadWriteLock {
         private void refuseUpgrade() {
             if (sync.getReadHoldCount() > 0) {
                 throw new IllegalMonitorStateException("thread " + Reports.thread(Thread.currentThread())
-                        + " holds the read lock of " + ranking.label + " and waits for its write lock, which would"
+                        + " holds the read lock of " + ranking.label() + " and waits for its write lock, which would"
                         + " never be granted: release the read lock first (read-write locks cannot be upgraded)");
             }
         }
@@ -378,7 +378,7 @@ public final class OrderedReadWriteLock implements ReadWriteLock {
         @Override
         public String toString() {
             Thread writer = sync.owner();
-            return "WriteLock[" + ranking.label + (writer == null ? ", unlocked]" : ", locked by \"" + writer.getName() + "\"]");
+            return "WriteLock[" + ranking.label() + (writer == null ? ", unlocked]" : ", locked by \"" + writer.getName() + "\"]");
         }
     }
 

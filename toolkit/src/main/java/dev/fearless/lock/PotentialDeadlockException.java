@@ -26,7 +26,7 @@ public final class PotentialDeadlockException extends LockOrderException {
 
     PotentialDeadlockException(LockNode.Violation violation) {
         super(violation.report());
-        this.cycle = List.copyOf(violation.cycle());
+        this.cycle = violation.cycle;
     }
 
     /**

@@ -26,8 +26,6 @@ final class Ranking {
     final @Nullable String lockClass;
     /** The {@code name} tag telemetry reports under. */
     final String telemetryName;
-    /** How reports name this lock: {@code alice#12 (Account)}. */
-    final String label;
     /** The lock-order graph node: this lock's own, or its class's; set once by LockGraph. */
     volatile @Nullable LockNode node;
 
@@ -38,12 +36,20 @@ final class Ranking {
         this.name = name;
         this.lockClass = lockClass;
         this.telemetryName = Telemetry.nameOrDefault(name);
-        this.label = (name == null ? "lock" : name) + "#" + rank + (lockClass == null ? "" : " (" + lockClass + ")");
+    }
+
+    /** How reports name this lock: {@code alice#12 (Account)}; built on demand, never on a hot path. */
+    String label() {
+        return instanceLabel() + (lockClass == null ? "" : " (" + lockClass + ")");
     }
 
     /** The node label: the lock class when there is one, else the lock itself without its class. */
     String nodeLabel() {
-        return lockClass != null ? lockClass : (name == null ? "lock" : name) + "#" + rank;
+        return lockClass != null ? lockClass : instanceLabel();
+    }
+
+    private String instanceLabel() {
+        return (name == null ? "lock" : name) + "#" + rank;
     }
 
     LockNode node() {
@@ -59,6 +65,6 @@ final class Ranking {
 
     @Override
     public String toString() {
-        return label;
+        return label();
     }
 }

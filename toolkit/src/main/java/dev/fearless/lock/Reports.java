@@ -143,7 +143,7 @@ final class Reports {
         out.append("Deadlock: ").append(n).append(" threads wait for each other's locks and none can proceed\n");
         for (int i = 0; i < n; i++) {
             Thread thread = threads.get(i);
-            out.append("\n").append(thread(thread)).append(" waits for ").append(locks.get(i).ranking.label)
+            out.append("\n").append(thread(thread)).append(" waits for ").append(locks.get(i).ranking.label())
                     .append(", held by ").append(thread(threads.get((i + 1) % n))).append('\n');
             Stacks.append(out, thread.getStackTrace(), "    ");
         }

@@ -89,9 +89,9 @@ class LockOrderCheckerTest {
             PotentialDeadlockException e = assertThrows(PotentialDeadlockException.class, a::lock);
             assertFalse(a.isLocked(), "thrown before acquiring");
             assertTrue(b.isHeldByCurrentThread(), "what was held stays held");
-            assertEquals(List.of(b.ranking.label, a.ranking.label), e.cycle());
+            assertEquals(List.of(b.ranking.label(), a.ranking.label()), e.cycle());
             String report = e.getMessage();
-            assertTrue(report.startsWith("Potential deadlock: taking " + a.ranking.label + " while holding " + b.ranking.label), report);
+            assertTrue(report.startsWith("Potential deadlock: taking " + a.ranking.label() + " while holding " + b.ranking.label()), report);
             assertTrue(report.contains("by thread " + Reports.thread(Thread.currentThread())), report);
             assertTrue(report.contains("by thread " + Reports.thread(other)), report);
             assertTrue(report.contains(kind == ThreadKind.VIRTUAL ? "(virtual, #" : "(platform, #"), report);
@@ -131,7 +131,7 @@ class LockOrderCheckerTest {
         c.lock();
         try {
             PotentialDeadlockException e = assertThrows(PotentialDeadlockException.class, a::lock);
-            assertEquals(List.of(c.ranking.label, a.ranking.label, b.ranking.label), e.cycle());
+            assertEquals(List.of(c.ranking.label(), a.ranking.label(), b.ranking.label()), e.cycle());
             assertTrue(e.getMessage().contains("[3/3]"), e.getMessage());
             assertTrue(e.getMessage().contains("Thread 3"), e.getMessage());
         } finally {
@@ -168,7 +168,7 @@ class LockOrderCheckerTest {
             nest(b, a);
         }
         assertEquals(1, warnings().size(), "logged once per edge");
-        assertEquals(List.of(List.of(b.ranking.label, a.ranking.label)), listener.cycles);
+        assertEquals(List.of(List.of(b.ranking.label(), a.ranking.label())), listener.cycles);
         assertEquals(warnings().getFirst(), listener.reports.getFirst());
         assertTrue(warnings().getFirst().contains("(not recorded: LockOrderChecker.setRecordHoldSites(true)"),
                 "WARN does not record hold sites by default");
@@ -200,9 +200,9 @@ class LockOrderCheckerTest {
         nest(alice, ledger);
         PotentialDeadlockException e = assertThrows(PotentialDeadlockException.class, () -> nest(ledger, bob));
         assertEquals(List.of(ledger.ranking.nodeLabel(), "Account"), e.cycle());
-        assertTrue(e.getMessage().contains(bob.ranking.label + " taken while holding " + ledger.ranking.label),
+        assertTrue(e.getMessage().contains(bob.ranking.label() + " taken while holding " + ledger.ranking.label()),
                 e.getMessage());
-        assertTrue(e.getMessage().contains(ledger.ranking.label + " taken while holding " + alice.ranking.label),
+        assertTrue(e.getMessage().contains(ledger.ranking.label() + " taken while holding " + alice.ranking.label()),
                 e.getMessage());
     }
 
@@ -214,8 +214,8 @@ class LockOrderCheckerTest {
         PotentialDeadlockException e = assertThrows(PotentialDeadlockException.class, () -> nest(alice, bob));
         assertEquals(List.of("Account"), e.cycle());
         String report = e.getMessage();
-        assertTrue(report.contains("lock(" + alice.ranking.label + ")"), report);
-        assertTrue(report.contains("lock(" + bob.ranking.label + ")"), report);
+        assertTrue(report.contains("lock(" + alice.ranking.label() + ")"), report);
+        assertTrue(report.contains("lock(" + bob.ranking.label() + ")"), report);
         assertTrue(report.contains("Thread 2"), report);
         assertFalse(alice.isLocked() || bob.isLocked());
     }
@@ -279,9 +279,9 @@ class LockOrderCheckerTest {
         OrderedLock c = new OrderedLock("c");
         try (HeldLocks outer = Locks.lockAll(c)) {
             HoldAndWaitException e = assertThrows(HoldAndWaitException.class, () -> Locks.lockAll(a, b));
-            assertEquals(List.of(c.ranking.label), e.held());
-            assertEquals(List.of(a.ranking.label, b.ranking.label), e.requested());
-            assertEquals(List.of(c.ranking.label, a.ranking.label, b.ranking.label), e.locks());
+            assertEquals(List.of(c.ranking.label()), e.held());
+            assertEquals(List.of(a.ranking.label(), b.ranking.label()), e.requested());
+            assertEquals(List.of(c.ranking.label(), a.ranking.label(), b.ranking.label()), e.locks());
             assertTrue(e.getMessage().startsWith("Hold and wait: thread " + Reports.thread(Thread.currentThread())),
                     e.getMessage());
             assertFalse(a.isLocked() || b.isLocked());
@@ -400,13 +400,13 @@ class LockOrderCheckerTest {
     @Test
     void theGraphHoldsLocksWeakly() {
         LockOrderChecker.setMode(Mode.WARN);
-        int nodesBefore = LockGraph.nodeCount();
+        int nodesBefore = LockGraph.GLOBAL.nodeCount();
         ReferenceQueue<OrderedLock> queue = new ReferenceQueue<>();
         WeakReference<OrderedLock> probe = recordOrderingsOfThrowawayLocks(queue);
-        assertTrue(LockGraph.nodeCount() >= nodesBefore + 100, "the orderings were recorded");
+        assertTrue(LockGraph.GLOBAL.nodeCount() >= nodesBefore + 100, "the orderings were recorded");
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
             System.gc();
-            return queue.poll() == probe && LockGraph.nodeCount() <= nodesBefore;
+            return queue.poll() == probe && LockGraph.GLOBAL.nodeCount() <= nodesBefore;
         });
         assertNull(probe.get());
     }
