@@ -218,21 +218,28 @@ final class LockGraph {
         List<Step> steps = new ArrayList<>();
         cycle.add(from.label);
         steps.add(step);
+        List<String> classes = new ArrayList<>();
+        if (from.isClass) {
+            classes.add(from.label);
+        }
         if (from != to) { // from == to: two locks of one class nested, a cycle of one class
             List<Edge> path = findPath(to, from);
             if (path == null) {
                 return null;
             }
-            cycle.add(to.label);
+            for (LockNode node = to; node != from; ) {
+                cycle.add(node.label);
+                if (node.isClass) {
+                    classes.add(node.label);
+                }
+                LockNode next = path.get(cycle.size() - 2).target.get();
+                node = next == null ? from : next; // the path is live: searched just now, under the lock
+            }
             for (Edge edge : path) {
                 steps.add(edge.step);
-                LockNode next = edge.target.get();
-                if (next != null && next != from) {
-                    cycle.add(next.label);
-                }
             }
         }
-        return new Violation(cycle, steps);
+        return new Violation(cycle, classes, steps);
     }
 
     /** A path of allowed edges from start to goal, depth-first, or null. Under graphLock. */

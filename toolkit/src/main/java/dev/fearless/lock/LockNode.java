@@ -102,18 +102,21 @@ final class LockNode {
      */
     static final class Violation {
         final List<String> cycle;
+        /** The labels in {@link #cycle} that are lock classes rather than single locks. */
+        final List<String> classes;
         final List<Step> steps;
         private volatile @Nullable String report; // racy single-check: building it twice is harmless
 
-        Violation(List<String> cycle, List<Step> steps) {
+        Violation(List<String> cycle, List<String> classes, List<Step> steps) {
             this.cycle = List.copyOf(cycle);
+            this.classes = List.copyOf(classes);
             this.steps = List.copyOf(steps);
         }
 
         String report() {
             String text = report;
             if (text == null) {
-                text = Reports.potentialDeadlock(cycle, steps);
+                text = Reports.potentialDeadlock(cycle, classes, steps);
                 report = text;
             }
             return text;

@@ -23,7 +23,7 @@ final class Reports {
      * A lock-order cycle. {@code steps.get(0)} is the acquisition that closed it (from
      * {@code cycle.get(0)} to {@code cycle.get(1)}); the others follow the cycle back to its start.
      */
-    static String potentialDeadlock(List<String> cycle, List<Step> steps) {
+    static String potentialDeadlock(List<String> cycle, List<String> classes, List<Step> steps) {
         Step closing = steps.getFirst();
         StringBuilder out = new StringBuilder();
         out.append("Potential deadlock: taking ").append(closing.to()).append(" while holding ").append(closing.from())
@@ -49,6 +49,11 @@ final class Reports {
         }
         out.append('\n');
         interleaving(out, cycle, steps);
+        if (cycle.size() > 1 && !classes.isEmpty()) {
+            out.append("    (").append(String.join(", ", classes))
+                    .append(classes.size() == 1 ? " is a lock class: it stands" : " are lock classes: each stands")
+                    .append(" for any of its locks, and the threads deadlock when they meet on the same one)\n");
+        }
         out.append("\nFix: take these locks in one order everywhere, or together in one Locks.lockAll(...) call.");
         return out.toString();
     }
@@ -145,7 +150,7 @@ final class Reports {
             Thread thread = threads.get(i);
             out.append("\n").append(thread(thread)).append(" waits for ").append(locks.get(i).ranking.label())
                     .append(", held by ").append(thread(threads.get((i + 1) % n))).append('\n');
-            Stacks.append(out, thread.getStackTrace(), "    ");
+            Stacks.append(out, Stacks.trim(thread.getStackTrace()), "    ");
         }
         out.append("\nThreadMXBean does not report deadlocks of virtual threads; this report comes from the locks' own"
                 + " wait-for information.\nFix: take these locks in one order everywhere, or together in one"

@@ -20,7 +20,11 @@ final class Stacks {
     }
 
     static StackTraceElement[] trim(Throwable site) {
-        StackTraceElement[] frames = site.getStackTrace();
+        return trim(site.getStackTrace());
+    }
+
+    /** Drops the leading frames of this package's lock code and of the JDK's parking machinery. */
+    static StackTraceElement[] trim(StackTraceElement[] frames) {
         int first = 0;
         while (first < frames.length && isInternal(frames[first].getClassName())) {
             first++;
@@ -29,7 +33,8 @@ final class Stacks {
     }
 
     private static boolean isInternal(String className) {
-        if (className.startsWith("java.util.concurrent.locks.")) {
+        if (className.startsWith("java.util.concurrent.locks.") || className.startsWith("jdk.internal.misc.")
+                || className.equals("java.lang.VirtualThread") || className.startsWith("java.lang.System$")) {
             return true;
         }
         if (!className.startsWith(PACKAGE)) {

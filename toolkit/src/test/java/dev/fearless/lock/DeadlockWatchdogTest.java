@@ -95,8 +95,10 @@ class DeadlockWatchdogTest {
             assertTrue(report.contains(Reports.thread(first) + " waits for " + b.ranking.label() + ", held by "
                     + Reports.thread(second)), report);
             assertTrue(report.contains(kind == ThreadKind.VIRTUAL ? "(virtual, #" : "(platform, #"), report);
-            assertTrue(report.contains("at dev.fearless.lock.DeadlockWatchdogTest.lambda$takeThenWait"),
+            assertTrue(report.contains("    at dev.fearless.lock.DeadlockWatchdogTest.lambda$takeThenWait"),
                     "the waiting threads' stacks:\n" + report);
+            assertFalse(report.contains("AbstractQueuedSynchronizer") || report.contains("RankedLock"),
+                    "parking frames are trimmed:\n" + report);
             assertEquals(Set.copyOf(List.of(a.ranking.label(), b.ranking.label())), Set.copyOf(listener.cycles.getFirst()));
             assertTrue(logged.list.stream().anyMatch(e -> e.getLevel() == Level.ERROR
                     && e.getFormattedMessage().equals(report)), "logged at ERROR");

@@ -204,6 +204,7 @@ class LockOrderCheckerTest {
                 e.getMessage());
         assertTrue(e.getMessage().contains(ledger.ranking.label() + " taken while holding " + alice.ranking.label()),
                 e.getMessage());
+        assertTrue(e.getMessage().contains("(Account is a lock class"), e.getMessage());
     }
 
     @Test
