@@ -1,5 +1,6 @@
 package dev.fearless.lock;
 
+import dev.fearless.telemetry.Telemetry;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -56,10 +57,31 @@ public final class HeldLocks implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (released || locks.length == 0) {
+        RankedLock[] held = locks;
+        if (released || held.length == 0) {
             return;
         }
-        List<String> missing = new ArrayList<>(0);
+        for (RankedLock lock : held) {
+            if (!lock.isHeldByCurrentThread()) {
+                closeMisused();
+                return;
+            }
+        }
+        released = true;
+        if (!LockGraph.enabled && Telemetry.listener() == null) {
+            for (int i = held.length - 1; i >= 0; i--) {
+                held[i].release(); // what unlock() does when nothing observes it, flags read once
+            }
+        } else {
+            for (int i = held.length - 1; i >= 0; i--) {
+                held[i].unlock();
+            }
+        }
+    }
+
+    /** close() when some lock of the set is not held by the caller: release what it holds, then throw. */
+    private void closeMisused() {
+        List<String> missing = new ArrayList<>();
         for (RankedLock lock : locks) {
             if (!lock.isHeldByCurrentThread()) {
                 missing.add(lock.ranking.label());
@@ -74,9 +96,7 @@ public final class HeldLocks implements AutoCloseable {
                 locks[i].unlock();
             }
         }
-        if (!missing.isEmpty()) {
-            throw new IllegalMonitorStateException(notHeld(missing));
-        }
+        throw new IllegalMonitorStateException(notHeld(missing));
     }
 
     private static String notHeld(List<String> missing) {

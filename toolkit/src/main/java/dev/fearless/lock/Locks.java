@@ -167,11 +167,12 @@ public final class Locks {
     public static HeldLocks lockAll(RankedLock first, RankedLock second) {
         Objects.requireNonNull(first, "first");
         Objects.requireNonNull(second, "second");
-        RankedLock low = first.ranking.rank <= second.ranking.rank ? first : second;
-        RankedLock high = low == first ? second : first;
-        if (low.ranking != high.ranking && !LockGraph.enabled && Telemetry.listener() == null) {
+        if (!LockGraph.enabled && Telemetry.listener() == null) {
             // Fast path: both free. Rank order, so it is the first step of either strategy.
-            if (low.tryAcquire()) {
+            boolean inOrder = first.ranking.rank < second.ranking.rank;
+            RankedLock low = inOrder ? first : second;
+            RankedLock high = inOrder ? second : first;
+            if (low.ranking != high.ranking && low.tryAcquire()) {
                 if (high.tryAcquire()) {
                     return new HeldLocks(new RankedLock[] {low, high});
                 }

@@ -56,13 +56,11 @@ public final class OrderedLock extends RankedLock {
     /*
      * Implementation overview: a wrapper around a private ReentrantLock subclass (for its
      * protected getOwner). Wrapping rather than extending keeps the public surface to what this
-     * package supports and lets OrderedReadWriteLock's views share the RankedLock base. All state
-     * beyond the JDK lock is acquiredAt, written and read only by the owning thread while it
-     * holds the lock (so the lock itself orders those accesses).
+     * package supports and lets OrderedReadWriteLock's views share the RankedLock base. The only
+     * state beyond the JDK lock is RankedLock's acquisition time, which the owner alone touches.
      */
 
     private final Sync sync = new Sync();
-    private long acquiredAt = NOT_TIMED; // guarded by sync: owner only
 
     /** Creates an unnamed lock without a lock class. */
     public OrderedLock() {
@@ -165,18 +163,6 @@ public final class OrderedLock extends RankedLock {
     @Override
     boolean isQueued(Thread thread) {
         return sync.hasQueuedThread(thread);
-    }
-
-    @Override
-    void markAcquired(long nanoTime) {
-        acquiredAt = nanoTime;
-    }
-
-    @Override
-    long takeAcquired() {
-        long at = acquiredAt;
-        acquiredAt = NOT_TIMED;
-        return at;
     }
 
     /**

@@ -283,7 +283,6 @@ public final class OrderedReadWriteLock implements ReadWriteLock {
     public static final class WriteLock extends RankedLock {
 
         private final Sync sync;
-        private long acquiredAt = NOT_TIMED; // written and read by the writer only
 
         WriteLock(Ranking ranking, Sync sync) {
             super(ranking);
@@ -358,19 +357,7 @@ public final class OrderedReadWriteLock implements ReadWriteLock {
             return sync.hasQueuedThread(thread);
         }
 
-        @Override
-        void markAcquired(long nanoTime) {
-            acquiredAt = nanoTime;
-        }
-
-        @Override
-        long takeAcquired() {
-            long at = acquiredAt;
-            acquiredAt = NOT_TIMED;
-            return at;
-        }
-
-        /**
+            /**
          * Returns the lock's label and its writer.
          *
          * @return a description for logs

@@ -52,8 +52,9 @@ public abstract sealed class RankedLock implements Lock
      *     cannot be part of a deadlock) but the lock it takes counts as held afterwards, as in
      *     lockdep.
      *  2. Telemetry.listener(): timestamps are taken only when a listener is present. The
-     *     acquisition time lives in the subclass (a plain field written and read by the owner for
-     *     exclusive locks; per thread for read views) and is consumed by the outermost release.
+     *     acquisition time is a plain field written and read by the owner (per thread for read
+     *     views, which override markAcquired/takeAcquired) and is consumed by the outermost
+     *     release.
      *     A listener registered while a lock is held may miss that hold's release event, and one
      *     registered, removed and registered again between an acquisition and its release may see
      *     a stale hold time; registrations happen at start-up, so this is accepted.
@@ -70,6 +71,8 @@ public abstract sealed class RankedLock implements Lock
     static final ConcurrentHashMap<Thread, RankedLock> WAITING = new ConcurrentHashMap<>();
 
     final Ranking ranking;
+    /** The outermost acquisition time of an exclusive lock; written and read by its owner only. */
+    private long acquiredAt = NOT_TIMED;
 
     RankedLock(Ranking ranking) {
         this.ranking = ranking;
@@ -145,11 +148,21 @@ public abstract sealed class RankedLock implements Lock
     /** Whether {@code thread} is queued to acquire the underlying lock (in any mode). */
     abstract boolean isQueued(Thread thread);
 
-    /** Records the calling thread's outermost acquisition time; called with a listener present. */
-    abstract void markAcquired(long nanoTime);
+    /**
+     * Records the calling thread's outermost acquisition time; called with a listener present.
+     * Exclusive locks keep it in a field that only the owner touches (the lock orders those
+     * accesses); read views, held by many threads at once, override this.
+     */
+    void markAcquired(long nanoTime) {
+        acquiredAt = nanoTime;
+    }
 
     /** Returns and clears the calling thread's acquisition time, or {@link #NOT_TIMED}. */
-    abstract long takeAcquired();
+    long takeAcquired() {
+        long at = acquiredAt;
+        acquiredAt = NOT_TIMED;
+        return at;
+    }
 
     // ------------------------------------------------------------------ Lock
 
