@@ -297,10 +297,7 @@ final class LockGraph {
             return holds;
         }
         boolean holdAndWait = checkHoldAndWait;
-        if (holdAndWait && mode == THROW) {
-            throw holdAndWait(holds, wanted);
-        }
-        boolean unreported = false; // hold-and-wait is reported once per ordering, so once per new edge
+        boolean unreported = false; // hold-and-wait is logged and sent once per ordering
         for (int i = 0; i < holds.size; i++) {
             for (RankedLock member : wanted) {
                 Edge edge = checkEdge(holds.locks[i], holds.sites[i], member.ranking.node(), member);
@@ -309,7 +306,9 @@ final class LockGraph {
         }
         if (unreported) {
             HoldAndWaitException exception = holdAndWait(holds, wanted);
-            report(exception.locks(), exception.report(), exception);
+            report(exception.locks(), exception.report(), exception); // throws in THROW mode
+        } else if (holdAndWait && mode == THROW) {
+            throw holdAndWait(holds, wanted); // every attempt throws, as for cycles
         }
         return holds;
     }

@@ -46,7 +46,7 @@ import org.jspecify.annotations.Nullable;
  *   <li>A lock held <em>outside</em> the set is not covered: holding {@code c} while asking for
  *       {@code {a, b}} can deadlock with a thread holding {@code a} and asking for {@code c}. The
  *       {@link LockOrderChecker} records such orderings like any other, and its hold-and-wait
- *       rule reports every such call.</li>
+ *       rule reports such calls too.</li>
  * </ul>
  *
  * <p>Telemetry: each lock of the set the thread did not already hold is reported as acquired

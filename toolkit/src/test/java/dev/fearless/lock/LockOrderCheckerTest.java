@@ -278,8 +278,11 @@ class LockOrderCheckerTest {
         OrderedLock a = new OrderedLock("a");
         OrderedLock b = new OrderedLock("b");
         OrderedLock c = new OrderedLock("c");
-        try (HeldLocks outer = Locks.lockAll(c)) {
+        RecordingListener listener = new RecordingListener();
+        try (Telemetry.Registration _ = listener.register(); HeldLocks outer = Locks.lockAll(c)) {
             HoldAndWaitException e = assertThrows(HoldAndWaitException.class, () -> Locks.lockAll(a, b));
+            assertThrows(HoldAndWaitException.class, () -> Locks.lockAll(b, a), "every attempt throws");
+            assertEquals(1, listener.events("violation").size(), "telemetry hears of it once");
             assertEquals(List.of(c.ranking.label()), e.held());
             assertEquals(List.of(a.ranking.label(), b.ranking.label()), e.requested());
             assertEquals(List.of(c.ranking.label(), a.ranking.label(), b.ranking.label()), e.locks());
