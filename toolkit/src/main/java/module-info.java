@@ -17,6 +17,7 @@ module dev.fearless {
     requires static transitive org.jspecify;
 
     exports dev.fearless.scope;
+    exports dev.fearless.lock;
     exports dev.fearless.telemetry;
 
     uses dev.fearless.telemetry.ContextPropagator;
