@@ -18,6 +18,7 @@ module dev.fearless {
 
     exports dev.fearless.scope;
     exports dev.fearless.lock;
+    exports dev.fearless.channel;
     exports dev.fearless.telemetry;
 
     uses dev.fearless.telemetry.ContextPropagator;

@@ -1,5 +1,8 @@
 /**
- * Message passing: buffered, rendezvous and unbounded channels with close, error and select.
+ * Message passing: rendezvous, buffered and unbounded {@link dev.fearless.channel.Channel}s,
+ * closed with {@code done()} or {@code error(cause)}, and {@link dev.fearless.channel.Select}
+ * over several of them. Every element a send accepted is received exactly once or handed back by
+ * {@code error}.
  */
 @NullMarked
 package dev.fearless.channel;

@@ -1,0 +1,28 @@
+package dev.fearless.channel;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Why a channel no longer completes an operation: it is {@link ChannelDone done} (no more
+ * elements will arrive) or in {@link ChannelError error} (the producer or a consumer failed).
+ * Returned instead of an exception by the {@code ...OrClosed} operations.
+ *
+ * <pre>{@code
+ * ChannelClosed<Order> closed = orders.sendOrClosed(order);
+ * if (closed != null) {
+ *     throw closed.toException(); // or handle it
+ * }
+ * }</pre>
+ *
+ * @param <T> the element type of the operation that saw the closure; no value of it is carried
+ */
+public sealed interface ChannelClosed<T extends @Nullable Object> extends ChannelResult<T>
+        permits ChannelDone, ChannelError {
+
+    /**
+     * Returns the exception that the throwing form of the operation throws for this closure.
+     *
+     * @return a {@link ChannelDoneException} or a {@link ChannelErrorException} carrying the cause
+     */
+    ChannelClosedException toException();
+}

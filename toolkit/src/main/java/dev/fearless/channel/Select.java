@@ -1,0 +1,533 @@
+package dev.fearless.channel;
+
+import dev.fearless.telemetry.Telemetry;
+import dev.fearless.telemetry.TelemetryListener;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.StringJoiner;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Waits on several channel operations at once and completes exactly one of them: the first
+ * clause that can complete. The other clauses have no effect: nothing is received from or sent
+ * to their channels.
+ *
+ * <pre>{@code
+ * // forward jobs until told to stop, at most one second idle
+ * boolean running = true;
+ * while (running) {
+ *     running = Select.select(Duration.ofSeconds(1),
+ *             jobs.receiveClause(job -> { handle(job); return true; }),
+ *             stop.receiveClause(signal -> false));
+ * }
+ * }</pre>
+ *
+ * <p>Flavours, each with an {@code ...OrClosed} form that returns a {@link ChannelClosed} instead
+ * of throwing, and a timed form that throws {@link TimeoutException}:
+ * <ul>
+ *   <li>{@link #select(SelectClause[])} is biased: when several clauses are ready, the first one
+ *       in argument order wins;</li>
+ *   <li>{@link #selectFair(SelectClause[])} starts at a random clause, so that no ready channel
+ *       is starved by the ones before it;</li>
+ *   <li>a {@link #defaultClause(Object) default clause}, last in the list, makes the select return
+ *       at once when no other clause is ready;</li>
+ *   <li>{@link #receiveAll(SelectClause[])} selects fairly, again and again, until every channel
+ *       is done (jox#64).</li>
+ * </ul>
+ *
+ * <p>Closed channels. If any clause's channel is in error, the select reports that error (even if
+ * another clause is ready, so that failures are not hidden behind traffic). A send clause whose
+ * channel is done makes the select report done, as {@link Channel#send} would. A receive clause
+ * whose channel is done and drained is ignored as long as another clause can still complete; the
+ * select reports done only when no clause can ever complete (for receive-only selects: when every
+ * channel is done). So a loop over several channels needs no special case for each closed one:
+ * <pre>{@code
+ * while (Select.selectFairOrClosed(
+ *         orders.receiveClause(o -> { ship(o); return o; }),
+ *         refunds.receiveClause(r -> { refund(r); return r; })) instanceof ChannelResult.Value<?>) {
+ *     // until both orders and refunds are done
+ * }
+ * }</pre>
+ * Being done wins over the default clause: a select whose channels are all done reports done,
+ * not its default.
+ *
+ * <p>Each clause must use a different channel. Clause functions ({@code receiveClause(fn)},
+ * {@code sendClause(e, fn)}, the default's supplier) run on the selecting thread after the select
+ * completed, outside any lock.
+ *
+ * <p>Interruption and timeout. A select that is interrupted or times out while waiting either
+ * completed one clause before noticing (it then returns its value, keeping the interrupt status)
+ * or completed none: no element is lost or sent twice.
+ *
+ * <p>Memory consistency effects: as for the individual {@link Channel} operations; the selected
+ * clause's operation has exactly the effects it would have on its own.
+ */
+public final class Select {
+
+    /*
+     * Implementation overview. Each select call loops over three phases until it completes:
+     *
+     *   0. Error check: read every channel's closed state (volatile); an error wins.
+     *   1. Try: for each clause in order (rotated by a random offset for the fair variant), lock
+     *      its channel and complete the operation if it can complete now, exactly as a
+     *      trySend/tryReceive would. Nothing of this select is registered anywhere yet, so no
+     *      self-claim is needed; a waiting counterpart that belongs to another select is claimed
+     *      by CAS on that select's waiter, and skipped if that fails.
+     *   2. Register: create one SelectOp (the waiter) and, clause by clause, lock the channel and
+     *      enqueue a Node, unless the channel became ready meanwhile: then the select claims
+     *      itself (CAS WAITING -> SELECTED + clause; failing means another channel already
+     *      claimed it) and completes that clause under the lock. If the only counterpart is a
+     *      select that is claimed elsewhere before we claim it, we retract our self-claim to
+     *      CLOSED ("restart"): no one can have completed us in between, since every claim fails
+     *      once our state is past PARKED. Then the select parks until a counterpart claims it
+     *      (SELECTED), a channel closes (CLOSED: re-examine), or it gives up (CANCELLED, by its
+     *      own CAS). Finally it removes its remaining nodes, one channel lock at a time.
+     *
+     * Only one channel lock is ever held at a time, so selects over overlapping channels in any
+     * order cannot deadlock. The price: two selects that both wait on each other's channels and
+     * register at the same instant can both retract and retry (a livelock only under perfectly
+     * repeated timing; in practice one of them wins on the next round).
+     *
+     * The design follows Go's selectgo (enqueue on every channel, first counterpart to flip the
+     * waiter wins) without Go's "lock all channels in address order" step, and Jox/Kotlin's
+     * "restart when a clause's channel is done", applied so that done receive clauses are
+     * skipped rather than ending the select (jox#64).
+     */
+
+    private Select() {}
+
+    // ------------------------------------------------------------------ biased
+
+    /**
+     * Completes the first clause that can complete, waiting as long as it takes; when several
+     * can, the first in argument order wins.
+     *
+     * @param clauses the alternatives; at most one default clause, and only last
+     * @param <U> the result type
+     * @return the value of the selected clause
+     * @throws InterruptedException if interrupted before any clause completed
+     * @throws ChannelDoneException if no clause can ever complete (see the class description)
+     * @throws ChannelErrorException if a clause's channel is in error
+     * @throws IllegalArgumentException if two clauses use the same channel, or a default clause is
+     *     not last
+     * @throws NullPointerException if {@code clauses} or any clause is null
+     */
+    @SafeVarargs
+    @SuppressWarnings("varargs") // the array is only read, never stored or exposed
+    public static <U extends @Nullable Object> U select(SelectClause<? extends U>... clauses)
+            throws InterruptedException {
+        return valueOrThrow(untimed(clauses, false), clauses);
+    }
+
+    /**
+     * Like {@link #select(SelectClause[])}, but returns a closure instead of throwing.
+     *
+     * @param clauses the alternatives; at most one default clause, and only last
+     * @param <U> the result type
+     * @return the selected clause's value, or the closure that ended the select
+     * @throws InterruptedException if interrupted before any clause completed
+     * @throws IllegalArgumentException if two clauses use the same channel, or a default clause is
+     *     not last
+     * @throws NullPointerException if {@code clauses} or any clause is null
+     */
+    @SafeVarargs
+    @SuppressWarnings("varargs") // the array is only read, never stored or exposed
+    public static <U extends @Nullable Object> ChannelResult<U> selectOrClosed(SelectClause<? extends U>... clauses)
+            throws InterruptedException {
+        return untimed(clauses, false);
+    }
+
+    /**
+     * Like {@link #select(SelectClause[])}, waiting at most {@code timeout}.
+     *
+     * @param timeout how long to wait; zero means do not wait
+     * @param clauses the alternatives; at most one default clause, and only last
+     * @param <U> the result type
+     * @return the value of the selected clause
+     * @throws InterruptedException if interrupted before any clause completed
+     * @throws TimeoutException if no clause completed within the timeout
+     * @throws ChannelDoneException if no clause can ever complete
+     * @throws ChannelErrorException if a clause's channel is in error
+     * @throws IllegalArgumentException if {@code timeout} is negative, two clauses use the same
+     *     channel, or a default clause is not last
+     * @throws NullPointerException if an argument or any clause is null
+     */
+    @SafeVarargs
+    @SuppressWarnings("varargs") // the array is only read, never stored or exposed
+    public static <U extends @Nullable Object> U select(Duration timeout, SelectClause<? extends U>... clauses)
+            throws InterruptedException, TimeoutException {
+        return valueOrThrow(run(clauses, false, Channel.timeoutNanos(timeout)), clauses);
+    }
+
+    /**
+     * Like {@link #selectOrClosed(SelectClause[])}, waiting at most {@code timeout}.
+     *
+     * @param timeout how long to wait; zero means do not wait
+     * @param clauses the alternatives; at most one default clause, and only last
+     * @param <U> the result type
+     * @return the selected clause's value, or the closure that ended the select
+     * @throws InterruptedException if interrupted before any clause completed
+     * @throws TimeoutException if no clause completed within the timeout
+     * @throws IllegalArgumentException if {@code timeout} is negative, two clauses use the same
+     *     channel, or a default clause is not last
+     * @throws NullPointerException if an argument or any clause is null
+     */
+    @SafeVarargs
+    @SuppressWarnings("varargs") // the array is only read, never stored or exposed
+    public static <U extends @Nullable Object> ChannelResult<U> selectOrClosed(Duration timeout,
+            SelectClause<? extends U>... clauses) throws InterruptedException, TimeoutException {
+        return run(clauses, false, Channel.timeoutNanos(timeout));
+    }
+
+    // ------------------------------------------------------------------ fair
+
+    /**
+     * Like {@link #select(SelectClause[])}, but unbiased: the clauses are tried starting at a
+     * random one, so each ready clause has the same chance to win.
+     *
+     * @param clauses the alternatives; at most one default clause, and only last (it stays last)
+     * @param <U> the result type
+     * @return the value of the selected clause
+     * @throws InterruptedException if interrupted before any clause completed
+     * @throws ChannelDoneException if no clause can ever complete
+     * @throws ChannelErrorException if a clause's channel is in error
+     * @throws IllegalArgumentException if two clauses use the same channel, or a default clause is
+     *     not last
+     * @throws NullPointerException if {@code clauses} or any clause is null
+     */
+    @SafeVarargs
+    @SuppressWarnings("varargs") // the array is only read, never stored or exposed
+    public static <U extends @Nullable Object> U selectFair(SelectClause<? extends U>... clauses)
+            throws InterruptedException {
+        return valueOrThrow(untimed(clauses, true), clauses);
+    }
+
+    /**
+     * Like {@link #selectFair(SelectClause[])}, but returns a closure instead of throwing.
+     *
+     * @param clauses the alternatives; at most one default clause, and only last
+     * @param <U> the result type
+     * @return the selected clause's value, or the closure that ended the select
+     * @throws InterruptedException if interrupted before any clause completed
+     * @throws IllegalArgumentException if two clauses use the same channel, or a default clause is
+     *     not last
+     * @throws NullPointerException if {@code clauses} or any clause is null
+     */
+    @SafeVarargs
+    @SuppressWarnings("varargs") // the array is only read, never stored or exposed
+    public static <U extends @Nullable Object> ChannelResult<U> selectFairOrClosed(SelectClause<? extends U>... clauses)
+            throws InterruptedException {
+        return untimed(clauses, true);
+    }
+
+    /**
+     * Like {@link #selectFair(SelectClause[])}, waiting at most {@code timeout}.
+     *
+     * @param timeout how long to wait; zero means do not wait
+     * @param clauses the alternatives; at most one default clause, and only last
+     * @param <U> the result type
+     * @return the value of the selected clause
+     * @throws InterruptedException if interrupted before any clause completed
+     * @throws TimeoutException if no clause completed within the timeout
+     * @throws ChannelDoneException if no clause can ever complete
+     * @throws ChannelErrorException if a clause's channel is in error
+     * @throws IllegalArgumentException if {@code timeout} is negative, two clauses use the same
+     *     channel, or a default clause is not last
+     * @throws NullPointerException if an argument or any clause is null
+     */
+    @SafeVarargs
+    @SuppressWarnings("varargs") // the array is only read, never stored or exposed
+    public static <U extends @Nullable Object> U selectFair(Duration timeout, SelectClause<? extends U>... clauses)
+            throws InterruptedException, TimeoutException {
+        return valueOrThrow(run(clauses, true, Channel.timeoutNanos(timeout)), clauses);
+    }
+
+    /**
+     * Like {@link #selectFairOrClosed(SelectClause[])}, waiting at most {@code timeout}.
+     *
+     * @param timeout how long to wait; zero means do not wait
+     * @param clauses the alternatives; at most one default clause, and only last
+     * @param <U> the result type
+     * @return the selected clause's value, or the closure that ended the select
+     * @throws InterruptedException if interrupted before any clause completed
+     * @throws TimeoutException if no clause completed within the timeout
+     * @throws IllegalArgumentException if {@code timeout} is negative, two clauses use the same
+     *     channel, or a default clause is not last
+     * @throws NullPointerException if an argument or any clause is null
+     */
+    @SafeVarargs
+    @SuppressWarnings("varargs") // the array is only read, never stored or exposed
+    public static <U extends @Nullable Object> ChannelResult<U> selectFairOrClosed(Duration timeout,
+            SelectClause<? extends U>... clauses) throws InterruptedException, TimeoutException {
+        return run(clauses, true, Channel.timeoutNanos(timeout));
+    }
+
+    // ------------------------------------------------------------------ loops and defaults
+
+    /**
+     * Receives from all the clauses' channels, fairly, until every one of them is done; each
+     * element goes to its clause's function. A channel that is done is simply no longer selected,
+     * so the loop needs no bookkeeping of which channels are still open.
+     *
+     * <pre>{@code
+     * Select.receiveAll(
+     *         orders.receiveClause(order -> { ship(order); return null; }),
+     *         refunds.receiveClause(refund -> { repay(refund); return null; }));
+     * // both channels are done and drained here
+     * }</pre>
+     *
+     * @param receiveClauses receive clauses, one per channel
+     * @throws InterruptedException if interrupted while waiting; elements already handled stay
+     *     handled, none is lost
+     * @throws ChannelErrorException if a channel is in error
+     * @throws IllegalArgumentException if a clause is not a receive clause or two use the same
+     *     channel
+     * @throws NullPointerException if {@code receiveClauses} or any clause is null
+     */
+    public static void receiveAll(SelectClause<?>... receiveClauses) throws InterruptedException {
+        Objects.requireNonNull(receiveClauses, "receiveClauses");
+        for (int i = 0; i < receiveClauses.length; i++) {
+            if (!(Objects.requireNonNull(receiveClauses[i], "receiveClauses[" + i + "]")
+                    instanceof SelectClause.Receive<?, ?>)) {
+                throw new IllegalArgumentException("receiveAll takes receive clauses only: receiveClauses["
+                        + i + "] is " + receiveClauses[i]);
+            }
+        }
+        for (;;) {
+            ChannelResult<?> result = untimed(receiveClauses, true);
+            if (result instanceof ChannelDone<?>) {
+                return;
+            }
+            if (result instanceof ChannelError<?> error) {
+                throw Channel.closedException(error, describe(receiveClauses), "");
+            }
+        }
+    }
+
+    /**
+     * Returns a clause that completes at once with {@code value} when no other clause can
+     * complete now; it must be the last clause.
+     *
+     * @param value the select's result when nothing else is ready
+     * @param <U> the result type
+     * @return a default clause
+     */
+    public static <U extends @Nullable Object> SelectClause<U> defaultClause(U value) {
+        return new SelectClause.Default<>(() -> value);
+    }
+
+    /**
+     * Returns a clause that completes at once with the supplier's value when no other clause can
+     * complete now; it must be the last clause. The supplier runs only if the clause is selected.
+     *
+     * @param value supplies the select's result when nothing else is ready
+     * @param <U> the result type
+     * @return a default clause
+     * @throws NullPointerException if {@code value} is null
+     */
+    public static <U extends @Nullable Object> SelectClause<U> defaultClause(Supplier<? extends U> value) {
+        return new SelectClause.Default<>(Objects.requireNonNull(value, "value"));
+    }
+
+    // ------------------------------------------------------------------ the algorithm
+
+    private static <U extends @Nullable Object> ChannelResult<U> untimed(SelectClause<? extends U>[] clauses,
+            boolean fair) throws InterruptedException {
+        try {
+            return run(clauses, fair, Channel.FOREVER);
+        } catch (TimeoutException e) {
+            throw new AssertionError("an untimed select cannot time out", e);
+        }
+    }
+
+    private static <U extends @Nullable Object> U valueOrThrow(ChannelResult<U> result, SelectClause<?>[] clauses) {
+        return switch (result) {
+            case ChannelResult.Value<U>(U value) -> value;
+            case ChannelClosed<U> closed -> throw Channel.closedException(closed, describe(clauses),
+                    ", so no clause can complete any more");
+        };
+    }
+
+    private static <U extends @Nullable Object> ChannelResult<U> run(SelectClause<? extends U>[] clauses,
+            boolean fair, long timeoutNanos) throws InterruptedException, TimeoutException {
+        int m = validate(clauses);
+        boolean hasDefault = m < clauses.length;
+        boolean mayBlock = !hasDefault && timeoutNanos != 0L;
+        TelemetryListener listener = Telemetry.listener();
+        long start = 0L;
+        long deadline = Long.MAX_VALUE;
+        boolean waited = false;
+        for (;;) {
+            if (mayBlock && Thread.interrupted()) {
+                throw new InterruptedException(describe(clauses) + " was interrupted");
+            }
+            // 0. an error on any channel wins
+            for (int i = 0; i < m; i++) {
+                if (channelOf(clauses[i]).closedState() instanceof ChannelError<?> error) {
+                    return closed(error);
+                }
+            }
+            // 1. complete a clause that is ready now
+            int offset = fair && m > 1 ? ThreadLocalRandom.current().nextInt(m) : 0;
+            boolean pending = false;
+            for (int k = 0; k < m; k++) {
+                int i = offset + k < m ? offset + k : offset + k - m;
+                SelectClause<? extends U> clause = clauses[i];
+                Object raw = clause.tryNow();
+                if (raw == Channel.Signal.EMPTY) {
+                    pending = true;
+                } else if (raw instanceof ChannelClosed<?> c) {
+                    if (!(c instanceof ChannelDone<?>) || clause.isSend()) {
+                        return closed(c);
+                    }
+                    // a done receive clause: ignored while another clause can complete
+                } else {
+                    return completed(clause, raw, listener, waited ? start : 0L);
+                }
+            }
+            if (!pending) {
+                return ChannelDone.instance();
+            }
+            if (hasDefault) {
+                return new ChannelResult.Value<>(clauses[m].result(null));
+            }
+            if (!waited) {
+                waited = true;
+                if (listener != null || timeoutNanos != Channel.FOREVER) {
+                    start = System.nanoTime();
+                }
+                deadline = Channel.deadline(start, timeoutNanos);
+            }
+            if (timeoutNanos == 0L || (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0L)) {
+                throw new TimeoutException(describe(clauses) + " timed out");
+            }
+            // 2. register a node on every channel, then wait to be claimed
+            SelectOp op = new SelectOp(m);
+            boolean spin = false;
+            boolean registered = false;
+            for (int k = 0; k < m; k++) {
+                int i = offset + k < m ? offset + k : offset + k - m;
+                Node node = new Node(op, i, clauses[i].offered());
+                int outcome = clauses[i].register(node);
+                if (outcome == Channel.REGISTERED) {
+                    op.nodes[i] = node;
+                    registered = true;
+                    spin |= node.spin;
+                } else if (outcome == Channel.COMPLETED) {
+                    op.nodes[i] = node;
+                    break;
+                } else if (outcome == Channel.STOPPED) {
+                    break;
+                } else if (outcome == Channel.RESTART) {
+                    op.claim(Waiter.CLOSED);
+                    break;
+                } // SKIPPED: a done receive clause
+            }
+            if (!registered) {
+                op.claim(Waiter.CLOSED); // every clause was skipped: re-examine (phase 1 reports done)
+            }
+            int state = op.await(spin, deadline);
+            if (state < 0) {
+                if (op.claim(Waiter.CANCELLED) != Waiter.CLAIM_FAILED) {
+                    unregister(op, clauses, -1);
+                    if (state == Waiter.INTERRUPTED) {
+                        Thread.interrupted();
+                        throw new InterruptedException(describe(clauses) + " was interrupted");
+                    }
+                    throw new TimeoutException(describe(clauses) + " timed out");
+                }
+                state = op.state(); // completed or closed before we could give up
+            }
+            if (state == Waiter.CLOSED) {
+                unregister(op, clauses, -1);
+                continue;
+            }
+            int selected = state - Waiter.SELECTED;
+            unregister(op, clauses, selected);
+            Node node = Objects.requireNonNull(op.nodes[selected]);
+            return completed(clauses[selected], node.item, listener, start);
+        }
+    }
+
+    private static <U extends @Nullable Object> ChannelResult<U> completed(SelectClause<? extends U> clause,
+            @Nullable Object raw, @Nullable TelemetryListener listener, long start) {
+        if (listener != null) {
+            long blocked = start == 0L ? 0L : System.nanoTime() - start;
+            String name = channelOf(clause).name();
+            if (clause.isSend()) {
+                listener.channelSent(name, blocked);
+            } else {
+                listener.channelReceived(name, blocked);
+            }
+        }
+        return new ChannelResult.Value<>(clause.result(raw));
+    }
+
+    private static void unregister(SelectOp op, SelectClause<?>[] clauses, int except) {
+        Node[] nodes = op.nodes;
+        for (int i = 0; i < nodes.length; i++) {
+            Node node = nodes[i];
+            if (node != null && i != except) {
+                channelOf(clauses[i]).unregister(node, clauses[i].isSend());
+            }
+        }
+    }
+
+    /** Checks the clauses; returns how many are channel clauses (all but a trailing default). */
+    private static int validate(SelectClause<?>[] clauses) {
+        Objects.requireNonNull(clauses, "clauses");
+        int m = clauses.length;
+        for (int i = 0; i < clauses.length; i++) {
+            SelectClause<?> clause = Objects.requireNonNull(clauses[i], "clauses[" + i + "]");
+            if (clause instanceof SelectClause.Default<?>) {
+                if (i != clauses.length - 1) {
+                    throw new IllegalArgumentException("the default clause must be the last one, but clauses["
+                            + i + "] of " + clauses.length + " is a default clause");
+                }
+                m = i;
+            } else {
+                Channel<?> channel = channelOf(clause);
+                for (int j = 0; j < i; j++) {
+                    if (clauses[j].channel() == channel) {
+                        throw new IllegalArgumentException("each clause must use a different channel, but clauses["
+                                + j + "] and clauses[" + i + "] both use channel '" + channel.name() + "'");
+                    }
+                }
+            }
+        }
+        return m;
+    }
+
+    private static Channel<?> channelOf(SelectClause<?> clause) {
+        return Objects.requireNonNull(clause.channel());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <U extends @Nullable Object> ChannelClosed<U> closed(ChannelClosed<?> closed) {
+        return (ChannelClosed<U>) closed;
+    }
+
+    private static String describe(SelectClause<?>[] clauses) {
+        StringJoiner names = new StringJoiner("', '", "select over channels '", "'");
+        for (SelectClause<?> clause : clauses) {
+            Channel<?> channel = clause.channel();
+            if (channel != null) {
+                names.add(channel.name());
+            }
+        }
+        return names.toString();
+    }
+
+    /** The waiter of one blocked select: claimed through one of its clause nodes. */
+    private static final class SelectOp extends Waiter {
+        final @Nullable Node[] nodes;
+
+        SelectOp(int clauses) {
+            super(Thread.currentThread());
+            this.nodes = new Node[clauses];
+        }
+    }
+}
