@@ -16,6 +16,7 @@ module dev.fearless {
     requires org.slf4j;
     requires static transitive org.jspecify;
 
+    exports dev.fearless.bridge;
     exports dev.fearless.telemetry;
 
     uses dev.fearless.telemetry.ContextPropagator;
