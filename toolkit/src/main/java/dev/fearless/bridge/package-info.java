@@ -6,7 +6,12 @@
  *       own virtual thread, with an optional concurrency limit whose
  *       {@link dev.fearless.bridge.LimitPolicy} is chosen explicitly, context propagation, its own
  *       counts, timers, and a graceful close; refusals throw
- *       {@link dev.fearless.bridge.TaskRejectedException}.</li>
+ *       {@link dev.fearless.bridge.TaskRejectedException};</li>
+ *   <li>{@link dev.fearless.bridge.Bridge}: blocking code offered as a {@code CompletableFuture}
+ *       whose {@code cancel(true)} interrupts it, and any {@code CompletionStage} awaited from a
+ *       virtual thread, cancelled when the waiter is interrupted or times out, its failure
+ *       unwrapped by one documented rule ({@link dev.fearless.bridge.StageFailedException} for
+ *       checked causes).</li>
  * </ul>
  */
 @NullMarked

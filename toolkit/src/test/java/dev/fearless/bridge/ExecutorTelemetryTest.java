@@ -123,6 +123,12 @@ class ExecutorTelemetryTest {
         assertEquals(List.of(new Finished("timer", Outcome.SUCCESS, finished.getFirst().runNanos)), finished);
     }
 
+    @Test
+    void bridgeAsyncReportsUnderItsOwnName() throws Exception {
+        Bridge.async(() -> 1).get();
+        await().until(() -> recording.finished.stream().anyMatch(f -> f.executor.equals("async")));
+    }
+
     record Started(String executor, long waitNanos) {}
 
     record Finished(String executor, Outcome outcome, long runNanos) {}
