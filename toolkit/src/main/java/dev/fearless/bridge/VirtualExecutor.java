@@ -50,9 +50,10 @@ import org.jspecify.annotations.Nullable;
  * runs (threads are never pooled). When no permit is free the policy decides, visibly: block the
  * submitter, block it at most a timeout, refuse at once, or accept and let the task's own virtual
  * thread wait. A refused task throws a {@link TaskRejectedException} that names the executor, the
- * limit, the policy and the reason. A task that submits to its own executor and blocks for a
- * permit can deadlock when every permit is held by such tasks; use {@link LimitPolicy#enqueue()}
- * for nested submissions.
+ * limit, the policy and the reason. As with any bounded executor, tasks that wait for other
+ * tasks of the same executor can deadlock once every permit is held by a waiting task: a task
+ * blocked in {@code execute} under {@code block()}, or one waiting for the result of a task it
+ * submitted under {@code enqueue()}. Submit nested work to another executor, or do not wait for it.
  *
  * <h2>Results and cancellation</h2>
  * {@link #submit(Callable)} returns a {@link CompletableFuture} that completes with the task's

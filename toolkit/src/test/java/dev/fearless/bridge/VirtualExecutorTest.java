@@ -234,6 +234,33 @@ class VirtualExecutorTest {
         assertEquals(1, executor.failed());
     }
 
+    @ParameterizedTest
+    @EnumSource(Threads.class)
+    void invokeAllAndInvokeAnyWork(Threads threads) throws Exception {
+        try (VirtualExecutor executor = VirtualExecutor.builder().threadFactory(threads.factory())
+                .limit(2, LimitPolicy.enqueue()).build()) {
+            List<java.util.concurrent.Callable<Integer>> tasks = List.of(() -> 1, () -> 2, () -> 3);
+            assertEquals(List.of(1, 2, 3), executor.invokeAll(tasks).stream().map(Future::resultNow).toList());
+            assertTrue(List.of(1, 2, 3).contains(executor.invokeAny(tasks)));
+
+            CountDownLatch started = new CountDownLatch(1);
+            CountDownLatch interrupted = new CountDownLatch(1);
+            List<Future<Object>> timedOut = executor.invokeAll(List.of(() -> {
+                started.countDown();
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    interrupted.countDown();
+                }
+                return null;
+            }), 10, java.util.concurrent.TimeUnit.MILLISECONDS);
+            assertTrue(timedOut.getFirst().isCancelled());
+            if (started.getCount() == 0) { // cancelled before it started, it never runs
+                interrupted.await(); // cancelled while running, it was interrupted
+            }
+        }
+    }
+
     @Test
     void aThreadFactoryThatReturnsNullRefusesTheTask() {
         try (VirtualExecutor executor = VirtualExecutor.builder().name("broken").threadFactory(r -> null).build()) {
