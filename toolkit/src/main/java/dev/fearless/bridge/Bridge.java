@@ -1,0 +1,238 @@
+package dev.fearless.bridge;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The two directions between blocking code on virtual threads and asynchronous APIs.
+ *
+ * <ul>
+ *   <li>Blocking to async: {@link #async(Callable)} runs blocking code on its own virtual thread
+ *       and returns a {@link CompletableFuture} whose {@code cancel(true)} interrupts that thread.
+ *       To bound or name the threads, submit to a {@link VirtualExecutor} instead.</li>
+ *   <li>Async to blocking: {@link #await(CompletionStage)} and
+ *       {@link #await(CompletionStage, Duration)} block the calling thread (cheaply, on a virtual
+ *       thread) until a stage completes; interrupting the waiter or passing the timeout cancels
+ *       the stage.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * // structured code calling a CompletableFuture API
+ * User user = Bridge.await(userClient.fetchAsync(id), Duration.ofSeconds(2));
+ *
+ * // a blocking call offered to async callers
+ * CompletableFuture<Report> report = Bridge.async(() -> reports.render(id));
+ * }</pre>
+ *
+ * <h2 id="cancelling">How {@code await} cancels a stage</h2>
+ * When the waiter is interrupted or the timeout passes, {@code await} calls {@code cancel(true)}
+ * on the stage if it is a {@link Future} (any {@code CompletableFuture}; the futures of
+ * {@link #async} and {@link VirtualExecutor} then interrupt the task's thread), and otherwise on
+ * the future its {@code toCompletableFuture()} returns, which for stages that hand out a copy
+ * (such as {@code minimalCompletionStage()}) leaves the source running. The stage is not
+ * cancelled when it completes normally or exceptionally, or when its waiter returns.
+ *
+ * <h2 id="unwrapping">How {@code await} reports a failed stage</h2>
+ * Let {@code t} be the exception the stage failed with. While {@code t} is a
+ * {@link CompletionException} or an {@link ExecutionException} with a non-null cause, {@code t}
+ * becomes that cause. Then:
+ * <ol>
+ *   <li>an unchecked {@code t} (a {@link RuntimeException} or an {@link Error}) is thrown as it
+ *       is, the same instance (its stack trace is that of the code that failed); a cancelled stage
+ *       throws a {@link CancellationException} (whose cause, on the JDK's own futures, is the one
+ *       the stage was cancelled with);</li>
+ *   <li>a checked {@code t} is thrown wrapped in a {@link StageFailedException} whose cause is
+ *       {@code t}. Because {@code StageFailedException} is a {@code CompletionException}, awaiting a
+ *       stage that failed with one unwraps it again: wrapping never nests.</li>
+ * </ol>
+ *
+ * <p>Memory consistency effects: actions in a thread prior to {@link #async} happen-before the
+ * task begins; actions of the code that completes a stage happen-before {@code await} returns or
+ * throws for that completion.
+ */
+public final class Bridge {
+
+    /*
+     * Implementation overview: async() is a submit to one shared, unlimited VirtualExecutor
+     * ("async"), created on first use and never shut down, so it inherits TaskFuture's
+     * interrupting cancel, context propagation and telemetry. await() waits on a
+     * CompletableFuture view of the stage: its toCompletableFuture() (the stage itself for a
+     * CompletableFuture, a dependent copy for a minimal stage) or, when that is unsupported, a
+     * future completed by whenComplete. Cancellation targets the stage when it is a Future that
+     * supports cancel, else the view returned by toCompletableFuture() (cancelling a copy is
+     * harmless and all that can be done).
+     */
+
+    private Bridge() {}
+
+    private static final class Shared {
+        static final VirtualExecutor ASYNC = VirtualExecutor.builder().name("async").build();
+    }
+
+    /**
+     * Runs {@code task} on a new virtual thread and returns its future. The future completes with
+     * the task's result or with the exception the task threw, not wrapped; {@code cancel(true)}
+     * interrupts the thread, and a task cancelled before it starts never runs. The calling
+     * thread's context ({@link dev.fearless.telemetry.ContextPropagation#defaults()}) is carried
+     * into the task. The threads belong to a shared executor named {@code "async"} that reports to
+     * telemetry under that name.
+     *
+     * <pre>{@code
+     * CompletableFuture<byte[]> bytes = Bridge.async(() -> Files.readAllBytes(path));
+     * bytes.cancel(true); // interrupts the read if it is still running
+     * }</pre>
+     *
+     * @param task the blocking code to run
+     * @param <T> the result type
+     * @return the task's future
+     * @throws NullPointerException if {@code task} is null
+     */
+    public static <T> CompletableFuture<T> async(Callable<T> task) {
+        return Shared.ASYNC.submit(task);
+    }
+
+    /**
+     * Blocks until {@code stage} completes and returns its value. If the waiting thread is
+     * interrupted, the stage is <a href="#cancelling">cancelled</a> and
+     * {@code InterruptedException} is thrown. A stage already complete returns at once, even when
+     * the caller's interrupt status is set.
+     *
+     * <pre>{@code
+     * Invoice invoice = Bridge.await(billing.invoiceAsync(order)); // from a virtual thread
+     * }</pre>
+     *
+     * @param stage the stage to wait for
+     * @param <T> the value type
+     * @return the stage's value
+     * @throws InterruptedException if interrupted while waiting; the stage was cancelled
+     * @throws CancellationException if the stage was cancelled
+     * @throws StageFailedException if the stage failed with a checked exception (its cause)
+     * @throws RuntimeException the stage's unchecked failure, as <a href="#unwrapping">unwrapped</a>
+     * @throws NullPointerException if {@code stage} is null
+     */
+    public static <T> T await(CompletionStage<T> stage) throws InterruptedException {
+        Objects.requireNonNull(stage, "stage");
+        CompletableFuture<T> view = view(stage);
+        try {
+            return view.get();
+        } catch (ExecutionException e) {
+            throw unwrap(e);
+        } catch (InterruptedException e) {
+            cancel(stage, view);
+            throw e;
+        }
+    }
+
+    /**
+     * Blocks at most {@code timeout} until {@code stage} completes and returns its value. If the
+     * timeout passes, or the waiting thread is interrupted, the stage is
+     * <a href="#cancelling">cancelled</a> and {@code TimeoutException} or {@code InterruptedException} is thrown.
+     *
+     * <pre>{@code
+     * try {
+     *     Quote quote = Bridge.await(pricing.quoteAsync(item), Duration.ofMillis(300));
+     * } catch (TimeoutException e) {
+     *     // the pricing call was cancelled
+     * }
+     * }</pre>
+     *
+     * @param stage the stage to wait for
+     * @param timeout the longest to wait; must be positive
+     * @param <T> the value type
+     * @return the stage's value
+     * @throws InterruptedException if interrupted while waiting; the stage was cancelled
+     * @throws TimeoutException if the timeout passed first; the stage was cancelled
+     * @throws CancellationException if the stage was cancelled
+     * @throws StageFailedException if the stage failed with a checked exception (its cause)
+     * @throws RuntimeException the stage's unchecked failure, as <a href="#unwrapping">unwrapped</a>
+     * @throws NullPointerException if {@code stage} or {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     */
+    public static <T> T await(CompletionStage<T> stage, Duration timeout)
+            throws InterruptedException, TimeoutException {
+        Objects.requireNonNull(stage, "stage");
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+        long nanos;
+        try {
+            nanos = timeout.toNanos();
+        } catch (ArithmeticException e) {
+            nanos = Long.MAX_VALUE;
+        }
+        CompletableFuture<T> view = view(stage);
+        try {
+            return view.get(nanos, TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw unwrap(e);
+        } catch (InterruptedException e) {
+            cancel(stage, view);
+            throw e;
+        } catch (TimeoutException e) {
+            boolean cancelled = cancel(stage, view);
+            TimeoutException timedOut = new TimeoutException("stage " + stage + " did not complete within " + timeout
+                    + (cancelled ? "; it was cancelled" : "; it was not cancelled (already complete, or not cancellable)"));
+            timedOut.initCause(e);
+            throw timedOut;
+        }
+    }
+
+    private static <T> CompletableFuture<T> view(CompletionStage<T> stage) {
+        try { // a CompletableFuture returns itself; a minimal stage, a dependent copy
+            return stage.toCompletableFuture();
+        } catch (UnsupportedOperationException e) {
+            CompletableFuture<T> relay = new Relay<>();
+            stage.whenComplete((value, failure) -> {
+                if (failure != null) {
+                    relay.completeExceptionally(failure);
+                } else {
+                    relay.complete(value);
+                }
+            });
+            return relay;
+        }
+    }
+
+    /** A future that only mirrors a stage which offers no future of its own; cancelling it is pointless. */
+    private static final class Relay<T> extends CompletableFuture<T> {}
+
+    /** Cancels the stage if it can be; returns whether the stage (or its future view) was cancelled. */
+    private static boolean cancel(CompletionStage<?> stage, CompletableFuture<?> view) {
+        if (stage instanceof Future<?> future) {
+            try {
+                return future.cancel(true);
+            } catch (UnsupportedOperationException e) {
+                return false; // a minimal stage: it cannot be cancelled through this reference
+            }
+        }
+        return !(view instanceof Relay) && view.cancel(true);
+    }
+
+    /** Applies the documented rule to a failure reported by {@code Future.get}. */
+    static RuntimeException unwrap(ExecutionException wrapper) {
+        Throwable failure = wrapper;
+        @Nullable Throwable cause;
+        while ((failure instanceof CompletionException || failure instanceof ExecutionException)
+                && (cause = failure.getCause()) != null) {
+            failure = cause;
+        }
+        if (failure instanceof RuntimeException unchecked) {
+            return unchecked;
+        }
+        if (failure instanceof Error error) {
+            throw error;
+        }
+        return new StageFailedException(failure);
+    }
+}

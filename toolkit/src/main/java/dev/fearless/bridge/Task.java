@@ -1,0 +1,126 @@
+package dev.fearless.bridge;
+
+import dev.fearless.telemetry.ContextSnapshot;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One accepted task of a {@link VirtualExecutor}: the body of the one thread that runs it.
+ */
+final class Task implements Runnable {
+
+    /*
+     * Implementation overview: `state` moves NEW -> RUNNING (by the task's own thread, once it
+     * holds a permit), or NEW -> WITHDRAWN (by a cancel of its future, by shutdownNow, or by an
+     * interrupt of its wait for a permit), in which case the body never runs. The CASes from NEW
+     * decide exactly once whether the task runs, so a withdrawn task appears in at most one
+     * shutdownNow list and is never also run. Only a task with a future, or one that registered
+     * as a waiter, can be withdrawn; any other skips the claiming CAS (see claim()).
+     *
+     * `thread` is published by the task's thread with a release store first thing: a canceller
+     * that reads RUNNING (written by the claiming CAS, after that store) also sees the thread.
+     * A task about to park for a permit stores `thread` again with a volatile write, then reads
+     * `state`; a canceller CASes `state`, then reads `thread`. Both sides are sequentially
+     * consistent, so either the task sees WITHDRAWN and does not park, or the canceller sees the
+     * thread and interrupts it (Dekker). There is no DONE state: a thread runs one task and then
+     * ends, so an interrupt that arrives after the body lands in bookkeeping that never blocks
+     * and cannot reach another task.
+     */
+
+    private static final int NEW = 0;
+    private static final int RUNNING = 1;
+    private static final int WITHDRAWN = 2;
+
+    private static final VarHandle STATE;
+    private static final VarHandle THREAD;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STATE = lookup.findVarHandle(Task.class, "state", int.class);
+            THREAD = lookup.findVarHandle(Task.class, "thread", Thread.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final VirtualExecutor executor;
+    final Runnable body; // the submitted Runnable, or a TaskFuture
+    final ContextSnapshot context;
+    final long acceptedNanos; // System.nanoTime() at submission if a listener was present, else 0
+    private volatile @Nullable Thread thread;
+    private volatile int state;
+
+    Task(VirtualExecutor executor, Runnable body, ContextSnapshot context, long acceptedNanos) {
+        this.executor = executor;
+        this.body = body;
+        this.context = context;
+        this.acceptedNanos = acceptedNanos;
+    }
+
+    @Override
+    public void run() {
+        THREAD.setRelease(this, Thread.currentThread());
+        executor.runTask(this);
+    }
+
+    /**
+     * Claims the task for running; false when it was withdrawn first. A task without a future
+     * that never waited as a registered waiter cannot be withdrawn, so it needs no CAS.
+     */
+    boolean claim(boolean waited) {
+        return !(waited || body instanceof TaskFuture<?>) || STATE.compareAndSet(this, NEW, RUNNING);
+    }
+
+    /** Before parking for a permit: publishes the thread (volatile), then reads whether it was withdrawn. */
+    boolean parkingWithdrawn() {
+        thread = Thread.currentThread();
+        return state == WITHDRAWN;
+    }
+
+    boolean isWithdrawn() {
+        return state == WITHDRAWN;
+    }
+
+    /** The task will not run (withdrawn, or its wait for a permit was interrupted): cancel its future. */
+    void abandon() {
+        STATE.compareAndSet(this, NEW, WITHDRAWN);
+        if (body instanceof TaskFuture<?> future) {
+            future.withdraw();
+        }
+    }
+
+    /** Called after the task's future was cancelled. */
+    void cancelled(boolean mayInterruptIfRunning) {
+        if (STATE.compareAndSet(this, NEW, WITHDRAWN)) {
+            Thread running = thread;
+            if (running != null) {
+                executor.wakeIfWaitingForPermit(running);
+            }
+        } else if (mayInterruptIfRunning && state == RUNNING) {
+            Thread running = thread;
+            if (running != null) {
+                running.interrupt();
+            }
+        }
+    }
+
+    /** For shutdownNow: withdraws the task if it has not started, and lists it as submitted. */
+    void withdraw(List<Runnable> neverStarted) {
+        if (STATE.compareAndSet(this, NEW, WITHDRAWN)) {
+            if (body instanceof TaskFuture<?> future) {
+                future.withdraw();
+                neverStarted.add(future.submittedForm());
+            } else {
+                neverStarted.add(body);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Task[" + body + "]";
+    }
+}
