@@ -1,0 +1,106 @@
+package dev.fearless.metrics;
+
+import dev.fearless.telemetry.Telemetry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns every Fearless telemetry event into {@code fearless.*} Micrometer meters: scopes and
+ * tasks, locks, channels, handles and executors. Bind it once, at start-up, before the components
+ * it should see are created; close it to stop listening and remove its meters.
+ *
+ * <pre>{@code
+ * MeterRegistry registry = new SimpleMeterRegistry();
+ * try (FearlessMetrics metrics = new FearlessMetrics(Tags.of("application", "checkout"))) {
+ *     metrics.bindTo(registry);
+ *     runTheApplication();   // fearless.task.duration{name=...,outcome=...} and friends fill up
+ * }                          // listener removed, meters removed from the registry
+ * }</pre>
+ *
+ * <p>Every meter carries a {@code name} tag with the component's name ({@code "default"} for
+ * unnamed components, so cardinality stays bounded by the names the application chooses) and the
+ * common tags given to the constructor; outcomes are the bounded {@link dev.fearless.telemetry.Outcome}
+ * tags. A meter is registered the first time its component name (and outcome) is seen and kept
+ * afterwards: an event costs one hash lookup by name plus the meter update, never a registry
+ * lookup. docs/metrics.md lists every meter with its type, unit, tags, meaning and PromQL.
+ *
+ * <p>Gauges of channel sizes and executor permits read the live components, held weakly; live
+ * counts of scopes and tasks are derived from open/close events and so only count what started
+ * after binding.
+ *
+ * <p>Thread safety: all methods may be called from any thread. Memory consistency effects:
+ * actions in a thread prior to {@link #bindTo} happen-before the meter updates of any event that
+ * reaches this binder.
+ */
+public final class FearlessMetrics implements MeterBinder, AutoCloseable {
+
+    private final Tags commonTags;
+    private final Object lifecycleLock = new Object();
+    private @Nullable MeterListener listener;          // guarded by lifecycleLock
+    private Telemetry.@Nullable Registration registration; // guarded by lifecycleLock
+    private boolean closed;                            // guarded by lifecycleLock
+
+    /** Creates a binder whose meters carry only the {@code name} and {@code outcome} tags. */
+    public FearlessMetrics() {
+        this(Tags.empty());
+    }
+
+    /**
+     * Creates a binder whose meters also carry {@code commonTags}, such as an application tag.
+     *
+     * @param commonTags tags added to every meter
+     * @throws NullPointerException if {@code commonTags} is null
+     */
+    public FearlessMetrics(Iterable<Tag> commonTags) {
+        this.commonTags = Tags.of(Objects.requireNonNull(commonTags, "commonTags"));
+    }
+
+    /**
+     * Starts listening to Fearless telemetry and registers meters in {@code registry} as
+     * components report. A binder binds to one registry; to publish to several, bind it to a
+     * {@link io.micrometer.core.instrument.composite.CompositeMeterRegistry}.
+     *
+     * @param registry the registry to register meters in
+     * @throws IllegalStateException if this binder is already bound or was closed
+     * @throws NullPointerException if {@code registry} is null
+     */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Objects.requireNonNull(registry, "registry");
+        synchronized (lifecycleLock) {
+            if (closed) {
+                throw new IllegalStateException("FearlessMetrics was closed; create a new one to bind again");
+            }
+            if (listener != null) {
+                throw new IllegalStateException("FearlessMetrics is already bound to a registry; bind it once, "
+                        + "to a CompositeMeterRegistry if meters must reach several registries");
+            }
+            MeterListener bound = new MeterListener(registry, commonTags);
+            listener = bound;
+            registration = Telemetry.register(bound);
+        }
+    }
+
+    /**
+     * Stops listening and removes every meter this binder registered. Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (lifecycleLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (registration != null) {
+                registration.close();
+            }
+            if (listener != null) {
+                listener.removeMeters();
+            }
+        }
+    }
+}

@@ -1,0 +1,346 @@
+package dev.fearless.metrics;
+
+import dev.fearless.telemetry.ChannelState;
+import dev.fearless.telemetry.ExecutorState;
+import dev.fearless.telemetry.Outcome;
+import dev.fearless.telemetry.TelemetryListener;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.BaseUnits;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The telemetry listener behind {@link FearlessMetrics}: one group of meters per component name,
+ * created on the first event for that name and kept, so an event costs a hash lookup by name and
+ * the meter update.
+ *
+ * <p>Meters are registered through {@link #register}, which records them for removal; a meter
+ * registered by an event racing with {@link #removeMeters()} is removed again at once.
+ */
+final class MeterListener implements TelemetryListener {
+
+    private final MeterRegistry registry;
+    private final Tags commonTags;
+    private final Queue<Meter> registered = new ConcurrentLinkedQueue<>();
+    private volatile boolean removed;
+
+    private final ByName<ScopeMeters> scopes = new ByName<>(ScopeMeters::new);
+    private final ByName<LockMeters> locks = new ByName<>(LockMeters::new);
+    private final ByName<ChannelMeters> channels = new ByName<>(ChannelMeters::new);
+    private final ByName<HandleMeters> handles = new ByName<>(HandleMeters::new);
+    private final ByName<ExecutorMeters> executors = new ByName<>(ExecutorMeters::new);
+    private final Counter orderViolations;
+    private final Counter deadlocks;
+
+    MeterListener(MeterRegistry registry, Tags commonTags) {
+        this.registry = registry;
+        this.commonTags = commonTags;
+        this.orderViolations = register(() -> Counter.builder("fearless.lock.order.violations")
+                .description("Lock acquisition orders that could deadlock, found by the lock-order checker")
+                .tags(commonTags).register(registry));
+        this.deadlocks = register(() -> Counter.builder("fearless.lock.deadlocks")
+                .description("Real deadlocks (wait-for cycles) found by the deadlock watchdog")
+                .tags(commonTags).register(registry));
+    }
+
+    void removeMeters() {
+        removed = true;
+        for (Meter meter; (meter = registered.poll()) != null; ) {
+            registry.remove(meter);
+        }
+    }
+
+    private <M extends Meter> M register(Supplier<M> registration) {
+        M meter = registration.get();
+        registered.add(meter);
+        if (removed) {
+            removeMeters(); // lost a race with close(): take it out again
+        }
+        return meter;
+    }
+
+    private Tags tags(String name) {
+        return commonTags.and("name", name);
+    }
+
+    private Timer timer(String meter, String description, Tags tags) {
+        return register(() -> Timer.builder(meter).description(description).tags(tags).register(registry));
+    }
+
+    private Counter counter(String meter, String description, String unit, Tags tags) {
+        return register(() -> Counter.builder(meter).description(description).baseUnit(unit).tags(tags).register(registry));
+    }
+
+    private <T> void gauge(String meter, String description, String unit, Tags tags, T state, ToDoubleFunction<T> value) {
+        register(() -> Gauge.builder(meter, state, value).description(description).baseUnit(unit).tags(tags)
+                .strongReference(true).register(registry));
+    }
+
+    // ------------------------------------------------------------------ scopes and tasks
+
+    @Override
+    public void scopeOpened(String scope) {
+        scopes.get(scope).open.incrementAndGet();
+    }
+
+    @Override
+    public void scopeClosed(String scope, Outcome outcome, long durationNanos) {
+        ScopeMeters meters = scopes.get(scope);
+        meters.open.decrementAndGet();
+        meters.duration.get(outcome).record(durationNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void taskForked(String scope) {
+        scopes.get(scope).activeTasks.incrementAndGet();
+    }
+
+    @Override
+    public void taskFinished(String scope, Outcome outcome, long durationNanos) {
+        ScopeMeters meters = scopes.get(scope);
+        meters.activeTasks.decrementAndGet();
+        meters.taskDuration.get(outcome).record(durationNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private final class ScopeMeters {
+        final AtomicLong open = new AtomicLong();
+        final AtomicLong activeTasks = new AtomicLong();
+        final ByOutcome<Timer> duration;
+        final ByOutcome<Timer> taskDuration;
+
+        ScopeMeters(String name) {
+            Tags tags = tags(name);
+            gauge("fearless.scope.active", "Scopes open now", "scopes", tags, open, MeterListener::nonNegative);
+            gauge("fearless.task.active", "Tasks forked and not yet finished", BaseUnits.TASKS, tags, activeTasks,
+                    MeterListener::nonNegative);
+            duration = new ByOutcome<>(outcome -> timer("fearless.scope.duration",
+                    "Time from opening a scope to closing it", tags.and("outcome", outcome.tag())));
+            taskDuration = new ByOutcome<>(outcome -> timer("fearless.task.duration",
+                    "Time from forking a task to its end", tags.and("outcome", outcome.tag())));
+        }
+    }
+
+    // ------------------------------------------------------------------ locks
+
+    @Override
+    public void lockAcquired(String lock, long waitNanos, boolean contended) {
+        LockMeters meters = locks.get(lock);
+        meters.wait.record(waitNanos, TimeUnit.NANOSECONDS);
+        if (contended) {
+            meters.contended.increment();
+        }
+    }
+
+    @Override
+    public void lockReleased(String lock, long heldNanos) {
+        locks.get(lock).held.record(heldNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void lockAbandoned(String lock, Outcome outcome, long waitNanos) {
+        locks.get(lock).abandoned.get(outcome).increment();
+    }
+
+    @Override
+    public void lockOrderViolation(List<String> cycle, String report) {
+        orderViolations.increment();
+    }
+
+    @Override
+    public void deadlockDetected(List<String> cycle, String report) {
+        deadlocks.increment();
+    }
+
+    private final class LockMeters {
+        final Timer wait;
+        final Timer held;
+        final Counter contended;
+        final ByOutcome<Counter> abandoned;
+
+        LockMeters(String name) {
+            Tags tags = tags(name);
+            wait = timer("fearless.lock.wait", "Time spent acquiring a lock (zero when it was free)", tags);
+            held = timer("fearless.lock.held", "Time a lock was held, outermost acquisition to release", tags);
+            contended = counter("fearless.lock.contended", "Acquisitions that found the lock held by another thread",
+                    "acquisitions", tags);
+            abandoned = new ByOutcome<>(outcome -> counter("fearless.lock.abandoned",
+                    "Timed or interruptible acquisitions that gave up", "acquisitions", tags.and("outcome", outcome.tag())));
+        }
+    }
+
+    // ------------------------------------------------------------------ channels
+
+    @Override
+    public void channelCreated(ChannelState channel) {
+        channels.get(channel.name()).live.add(channel);
+    }
+
+    @Override
+    public void channelSent(String channel, long blockedNanos) {
+        ChannelMeters meters = channels.get(channel);
+        meters.sent.increment();
+        if (blockedNanos > 0) {
+            meters.sendBlocked.record(blockedNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    @Override
+    public void channelReceived(String channel, long blockedNanos) {
+        ChannelMeters meters = channels.get(channel);
+        meters.received.increment();
+        if (blockedNanos > 0) {
+            meters.receiveBlocked.record(blockedNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    @Override
+    public void channelClosed(String channel, Outcome outcome, int discarded) {
+        ChannelMeters meters = channels.get(channel);
+        meters.closed.get(outcome).increment();
+        if (discarded > 0) {
+            meters.discarded.increment(discarded);
+        }
+    }
+
+    private final class ChannelMeters {
+        final LiveViews<ChannelState> live = new LiveViews<>();
+        final Counter sent;
+        final Counter received;
+        final Counter discarded;
+        final Timer sendBlocked;
+        final Timer receiveBlocked;
+        final ByOutcome<Counter> closed;
+
+        ChannelMeters(String name) {
+            Tags tags = tags(name);
+            sent = counter("fearless.channel.sent", "Elements sent", "elements", tags);
+            received = counter("fearless.channel.received", "Elements received", "elements", tags);
+            discarded = counter("fearless.channel.discarded", "Buffered elements discarded when a channel failed",
+                    "elements", tags);
+            sendBlocked = timer("fearless.channel.blocked", "Time an operation was blocked, for operations that blocked",
+                    tags.and("operation", "send"));
+            receiveBlocked = timer("fearless.channel.blocked", "Time an operation was blocked, for operations that blocked",
+                    tags.and("operation", "receive"));
+            closed = new ByOutcome<>(outcome -> counter("fearless.channel.closed",
+                    "Channels closed: outcome success for done, failure for error", "channels",
+                    tags.and("outcome", outcome.tag())));
+            gauge("fearless.channel.size", "Elements buffered now, over live channels of this name", "elements",
+                    tags, live, views -> views.sum(ChannelState::size));
+            gauge("fearless.channel.capacity", "Buffer capacity, over live channels of this name (+Inf if unbounded)",
+                    "elements", tags, live, views -> views.sum(ChannelState::capacity, Integer.MAX_VALUE));
+        }
+    }
+
+    // ------------------------------------------------------------------ handles
+
+    @Override
+    public void handlePoisoned(String handle) {
+        handles.get(handle).poisoned.increment();
+    }
+
+    @Override
+    public void handleLeaked(String handle, String kind) {
+        handles.get(handle).leaked.get(kind).increment();
+    }
+
+    private final class HandleMeters {
+        final Counter poisoned;
+        final ByName<Counter> leaked;
+
+        HandleMeters(String name) {
+            Tags tags = tags(name);
+            poisoned = counter("fearless.handle.poisoned", "Values poisoned by an exception thrown while held",
+                    "handles", tags);
+            leaked = new ByName<>(kind -> counter("fearless.handle.leaked",
+                    "Guards or moved values that became unreachable unclosed or unreceived", "handles",
+                    tags.and("kind", kind)));
+        }
+    }
+
+    // ------------------------------------------------------------------ executors
+
+    @Override
+    public void executorCreated(ExecutorState executor) {
+        executors.get(executor.name()).live.add(executor);
+    }
+
+    @Override
+    public void executorSubmitted(String executor) {
+        executors.get(executor).submitted.increment();
+    }
+
+    @Override
+    public void executorRejected(String executor) {
+        executors.get(executor).rejected.increment();
+    }
+
+    @Override
+    public void executorStarted(String executor, long waitNanos) {
+        executors.get(executor).idle.record(waitNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void executorFinished(String executor, Outcome outcome, long runNanos) {
+        ExecutorMeters meters = executors.get(executor);
+        meters.completed.increment();
+        meters.execution.get(outcome).record(runNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private final class ExecutorMeters {
+        final LiveViews<ExecutorState> live = new LiveViews<>();
+        final Counter submitted;
+        final Counter rejected;
+        final Counter completed;
+        final Timer idle;
+        final ByOutcome<Timer> execution;
+
+        ExecutorMeters(String name) {
+            Tags tags = tags(name);
+            submitted = counter("fearless.executor.submitted", "Tasks accepted", BaseUnits.TASKS, tags);
+            rejected = counter("fearless.executor.rejected", "Tasks refused by the limit policy or a shut-down executor",
+                    BaseUnits.TASKS, tags);
+            completed = counter("fearless.executor.completed", "Tasks that finished executing, whatever the outcome",
+                    BaseUnits.TASKS, tags);
+            idle = timer("fearless.executor.idle", "Time from acceptance to start, including the wait for a permit", tags);
+            execution = new ByOutcome<>(outcome -> timer("fearless.executor", "Time tasks spent executing",
+                    tags.and("outcome", outcome.tag())));
+            gauge("fearless.executor.active", "Tasks holding a permit and running now", BaseUnits.TASKS, tags, live,
+                    views -> views.sum(ExecutorState::running));
+            gauge("fearless.executor.queued", "Accepted tasks waiting for a permit now", BaseUnits.TASKS, tags, live,
+                    views -> views.sum(ExecutorState::waiting));
+            gauge("fearless.executor.limit", "Concurrency limit (+Inf if unlimited)", BaseUnits.TASKS, tags, live,
+                    views -> views.sum(ExecutorState::limit, Integer.MAX_VALUE));
+        }
+    }
+
+    private static double nonNegative(AtomicLong count) {
+        return Math.max(0, count.get()); // binding after a component opened makes the count start low
+    }
+
+    /** Groups keyed by a bounded string, created on first use and kept. */
+    private static final class ByName<G> {
+        private final ConcurrentHashMap<String, G> groups = new ConcurrentHashMap<>();
+        private final Function<String, G> factory;
+
+        ByName(Function<String, G> factory) {
+            this.factory = factory;
+        }
+
+        G get(String name) {
+            G group = groups.get(name);
+            return group != null ? group : groups.computeIfAbsent(name, factory);
+        }
+    }
+}
