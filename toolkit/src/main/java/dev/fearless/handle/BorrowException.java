@@ -10,9 +10,9 @@ import org.jspecify.annotations.Nullable;
  * locking a {@link Shared} or {@link SharedRw} again on a thread that already holds it (a second
  * guard would alias the first; Rust's {@code Mutex} would deadlock there).
  *
- * <p>When borrow sites are recorded ({@link Diagnostics#setRecordBorrowSites(boolean)}, on by
- * default), the {@linkplain #getCause() cause} is the stack where the outstanding borrow was
- * taken.
+ * <p>When borrow sites are recorded ({@link Diagnostics#setRecordBorrowSites(boolean)}; on by
+ * default where assertions are enabled), the {@linkplain #getCause() cause} is the stack where the
+ * outstanding borrow was taken.
  *
  * <pre>{@code
  * Confined<List<String>> names = Confined.of(new ArrayList<>());

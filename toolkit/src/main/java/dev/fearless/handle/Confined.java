@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
  * ({@link #borrow()}, a {@link Guard}) or one mutable borrow ({@link #borrowMut()}, a
  * {@link WriteGuard}) at a time; a conflicting borrow throws {@link BorrowException} whose cause
  * is the stack where the outstanding borrow was taken (while
- * {@linkplain Diagnostics#recordsBorrowSites() borrow sites are recorded}, the default). The
- * {@code try} forms return empty instead of throwing.
+ * {@linkplain Diagnostics#recordsBorrowSites() borrow sites are recorded}: by default where
+ * assertions are enabled). The {@code try} forms return empty instead of throwing.
  *
  * <pre>{@code
  * Confined<List<String>> log = Confined.of(new ArrayList<>());

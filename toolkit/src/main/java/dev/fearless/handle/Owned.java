@@ -116,8 +116,8 @@ public final class Owned<T extends @Nullable Object> {
 
     /**
      * Moves the value out: this handle dies, and the returned {@link Moved} gives the value to
-     * whichever thread calls {@link Moved#receive()} first. Records the calling stack (about a
-     * microsecond) so that later misuse can say where the move happened.
+     * whichever thread calls {@link Moved#receive()} first. Records the calling stack (a few
+     * microseconds) so that later misuse can say where the move happened.
      *
      * @return the value in transit
      * @throws WrongThreadException if the calling thread is not the owner

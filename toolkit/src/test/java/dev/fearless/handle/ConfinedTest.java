@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,9 +21,16 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Timeout(60)
 class ConfinedTest {
 
+    private final boolean recordedSites = Diagnostics.recordsBorrowSites();
+
+    @BeforeEach
+    void recordSites() {
+        Diagnostics.setRecordBorrowSites(true);
+    }
+
     @AfterEach
     void restore() {
-        Diagnostics.setRecordBorrowSites(true);
+        Diagnostics.setRecordBorrowSites(recordedSites);
     }
 
     @Test
