@@ -70,8 +70,8 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <p>Cost: with no telemetry listener and the checker off, a closure access costs what a
- * {@code ReentrantLock} lock/try/finally/unlock around the same work costs, plus three flag
- * reads; it allocates nothing.
+ * {@code ReentrantLock} lock/try/finally/unlock around the same work costs, plus an owner check
+ * and a few volatile flag reads; it allocates nothing.
  *
  * <p>Memory consistency effects: actions in a thread prior to releasing the handle's lock (the
  * end of a closure, or closing a guard) happen-before actions subsequent to a later acquisition
