@@ -11,6 +11,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * java -cp toolkit/target/classes:toolkit/target/test-classes:$(cat toolkit/target/cp.txt) \
  *     dev.fearless.handle.SharedOverheadHarness
  * </pre>
+ * Two runs on the shared 2-core machine (load average 8-10, JDK 25), rounds after the first:
+ * ReentrantLock 24-41 ns, Shared.update 25-44 ns, ratio 0.76-1.43 per round, median about 1.1;
+ * a guard 43-91 ns (it allocates, and samples leak tracking); Confined.borrowMut 27-111 ns,
+ * 2.5-4.8 us with its site recorded.
  */
 final class SharedOverheadHarness {
 

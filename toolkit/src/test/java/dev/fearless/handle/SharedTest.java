@@ -285,6 +285,19 @@ class SharedTest {
         Shared.updateAll(List.<Shared<Integer>>of(), values -> assertTrue(values.isEmpty()));
     }
 
+    @Test
+    void handleLocksReportLockTelemetryUnderTheHandleName() {
+        RecordingListener listener = new RecordingListener();
+        Shared<Integer> counter = Shared.of("orders-counter", 0);
+        SharedRw<Integer> config = SharedRw.of("config", 0);
+        try (Telemetry.Registration _ = listener.register()) {
+            counter.updateAndGet(n -> n + 1);
+            config.read(n -> n);
+        }
+        assertTrue(listener.events.contains("acquired orders-counter"), listener.events.toString());
+        assertTrue(listener.events.contains("acquired config"), listener.events.toString());
+    }
+
     // ------------------------------------------------------------------ the lock-order checker
 
     @Test
