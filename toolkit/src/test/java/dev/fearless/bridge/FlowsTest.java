@@ -403,4 +403,59 @@ class FlowsTest {
         recorder.terminated.get();
         assertEquals(IntStream.range(0, count).boxed().toList(), recorder.drained());
     }
+
+    @ParameterizedTest
+    @EnumSource(Threads.class)
+    void cancelRacingDeliveryLosesNothingAndNeverInterruptsOnNext(Threads kind) throws Exception {
+        int elements = 50;
+        for (int round = 0; round < 200; round++) {
+            Threads.Recording threads = new Threads.Recording(kind);
+            Channel<Integer> channel = filled(elements);
+            AtomicBoolean interruptedInOnNext = new AtomicBoolean();
+            LinkedBlockingQueue<Integer> delivered = new LinkedBlockingQueue<>();
+            CompletableFuture<Flow.Subscription> subscription = new CompletableFuture<>();
+            Flows.publisher(channel, threads).subscribe(new Flow.Subscriber<Integer>() {
+                @Override
+                public void onSubscribe(Flow.Subscription s) {
+                    subscription.complete(s);
+                }
+
+                @Override
+                public void onNext(Integer item) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        interruptedInOnNext.set(true);
+                    }
+                    delivered.add(item);
+                }
+
+                @Override
+                public void onError(Throwable throwable) {
+                    interruptedInOnNext.set(true); // not expected either
+                }
+
+                @Override
+                public void onComplete() {}
+            });
+            Flow.Subscription s = subscription.get();
+            int cancelAfter = round % elements;
+            Thread canceller = kind.builder().start(() -> {
+                while (delivered.size() < cancelAfter) {
+                    Thread.onSpinWait();
+                }
+                s.cancel();
+            });
+            for (int i = 0; i < elements; i++) {
+                s.request(1);
+            }
+            canceller.join();
+            joinAll(threads);
+            List<Integer> all = new ArrayList<>(delivered);
+            Integer next;
+            while ((next = channel.tryReceive()) != null) {
+                all.add(next);
+            }
+            assertEquals(IntStream.range(0, elements).boxed().toList(), all, "round " + round);
+            assertFalse(interruptedInOnNext.get(), "round " + round);
+        }
+    }
 }
