@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -222,5 +223,32 @@ class AwaitingTest {
         thread.interrupt();
         thread.join();
         assertTrue(operation.stage.isCancelled());
+    }
+
+    record User(String name) {}
+
+    record Page(User user, List<String> orders) {}
+
+    /** The README's example, with a CompletableFuture API and a blocking call standing in. */
+    @Test
+    void theReadmeExampleCompilesAndCancelsTheCallWhenTheSiblingFails() throws Exception {
+        CompletableFuture<User> fetch = new CompletableFuture<>();
+        java.util.function.Function<String, CompletableFuture<User>> users = id -> fetch;
+        Callable<List<String>> ordersOf = () -> {
+            throw new IllegalStateException("order database unavailable");
+        };
+        ScopeFailedException failed = assertThrows(ScopeFailedException.class, () -> page("u-1", users, ordersOf));
+        assertEquals("order database unavailable", failed.getCause().getMessage());
+        assertTrue(fetch.isCancelled());
+    }
+
+    private static Page page(String id, java.util.function.Function<String, CompletableFuture<User>> users,
+            Callable<List<String>> ordersOf) throws InterruptedException {
+        try (var scope = Scope.open()) {
+            Task<User> user = scope.fork(Bridge.awaiting(() -> users.apply(id)));   // a CompletableFuture API
+            Task<List<String>> orders = scope.fork(ordersOf);                      // blocking code
+            scope.join();                  // if ordersOf fails, the future is cancelled
+            return new Page(user.get(), orders.get());
+        }
     }
 }
