@@ -77,7 +77,10 @@ public final class Bridge {
      * CompletableFuture, a dependent copy for a minimal stage) or, when that is unsupported, a
      * future completed by whenComplete. Cancellation targets the stage when it is a Future that
      * supports cancel, else the view returned by toCompletableFuture() (cancelling a copy is
-     * harmless and all that can be done).
+     * harmless and all that can be done). awaiting() is await() plus a cancel hook on the current
+     * scope task (registered after the stage exists, removed once it completed; a task already
+     * cancelled runs the hook at once), so Task.cancel/Scope.cancel cancel the stage on the
+     * cancelling thread, and the interrupt that follows is handled as in await().
      */
 
     private Bridge() {}

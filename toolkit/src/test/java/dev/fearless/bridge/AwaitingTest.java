@@ -233,8 +233,13 @@ class AwaitingTest {
     @Test
     void theReadmeExampleCompilesAndCancelsTheCallWhenTheSiblingFails() throws Exception {
         CompletableFuture<User> fetch = new CompletableFuture<>();
-        java.util.function.Function<String, CompletableFuture<User>> users = id -> fetch;
+        CountDownLatch called = new CountDownLatch(1);
+        java.util.function.Function<String, CompletableFuture<User>> users = id -> {
+            called.countDown();
+            return fetch;
+        };
         Callable<List<String>> ordersOf = () -> {
+            called.await(); // fail only once the call is under way, else there is nothing to cancel
             throw new IllegalStateException("order database unavailable");
         };
         ScopeFailedException failed = assertThrows(ScopeFailedException.class, () -> page("u-1", users, ordersOf));
