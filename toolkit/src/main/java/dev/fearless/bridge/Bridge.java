@@ -1,5 +1,7 @@
 package dev.fearless.bridge;
 
+import dev.fearless.scope.Scope;
+import dev.fearless.scope.Task.CancelHook;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -11,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,6 +27,10 @@ import org.jspecify.annotations.Nullable;
  *       {@link #await(CompletionStage, Duration)} block the calling thread (cheaply, on a virtual
  *       thread) until a stage completes; interrupting the waiter or passing the timeout cancels
  *       the stage.</li>
+ *   <li>Async inside structured code: {@link #awaiting(Supplier)} turns a stage-returning call
+ *       into a task for {@link Scope#fork(Callable)}, so that cancelling the
+ *       task or its scope (explicitly, by its deadline, or by a sibling's failure) cancels the
+ *       stage.</li>
  * </ul>
  *
  * <pre>{@code
@@ -70,7 +77,10 @@ public final class Bridge {
      * CompletableFuture, a dependent copy for a minimal stage) or, when that is unsupported, a
      * future completed by whenComplete. Cancellation targets the stage when it is a Future that
      * supports cancel, else the view returned by toCompletableFuture() (cancelling a copy is
-     * harmless and all that can be done).
+     * harmless and all that can be done). awaiting() is await() plus a cancel hook on the current
+     * scope task (registered after the stage exists, removed once it completed; a task already
+     * cancelled runs the hook at once), so Task.cancel/Scope.cancel cancel the stage on the
+     * cancelling thread, and the interrupt that follows is handled as in await().
      */
 
     private Bridge() {}
@@ -185,6 +195,74 @@ public final class Bridge {
                     + (cancelled ? "; it was cancelled" : "; it was not cancelled (already complete, or not cancellable)"));
             timedOut.initCause(e);
             throw timedOut;
+        }
+    }
+
+    /**
+     * Returns a task that starts an asynchronous operation and waits for it, for
+     * {@link Scope#fork(Callable)}: when the task is cancelled (by
+     * {@link dev.fearless.scope.Task#cancel()}, by its scope's {@link Scope#cancel() cancel()},
+     * deadline or policy, such as a sibling's failure under the default policy, or by closing the
+     * scope without a join), the stage is <a href="#cancelling">cancelled</a> too. A
+     * {@code CompletableFuture} that was cancelled completes its dependents with a
+     * {@link CancellationException} at once, and the futures of {@link #async} and
+     * {@link VirtualExecutor} interrupt their task.
+     *
+     * <pre>{@code
+     * try (var scope = Scope.open()) {
+     *     Task<User> user = scope.fork(Bridge.awaiting(() -> userClient.fetchAsync(id)));
+     *     Task<List<Order>> orders = scope.fork(() -> orders.of(id));
+     *     scope.join();                     // if orders fails, the HTTP call is cancelled
+     *     return new Page(user.get(), orders.get());
+     * }
+     * }</pre>
+     *
+     * <p>When the task runs, it calls {@code operation} once on its own thread, registers a
+     * {@linkplain dev.fearless.scope.Task#onCancel(Runnable) cancel hook} that cancels the stage (so the stage is
+     * cancelled by the time {@code cancel()} returns, even before the task's thread wakes up), and
+     * waits for the stage as {@link #await(CompletionStage)} does; the hook is removed when the
+     * stage completes. Outside a scope's task the hook is skipped and interrupting the thread still
+     * cancels the stage.
+     *
+     * <p>Result and failure: the task returns the stage's value. A failed stage fails the task with
+     * the stage's own exception, unwrapped by <a href="#unwrapping">the rule of {@code await}</a>
+     * except that a checked exception is thrown as it is too (a {@code Callable} may throw it), so
+     * the {@link dev.fearless.scope.ScopeFailedException} of the scope has the stage's exception as
+     * its cause. A stage cancelled by someone else fails the task with
+     * {@link CancellationException}. If {@code operation} throws or returns null, the task fails
+     * with that exception or a {@link NullPointerException}.
+     *
+     * @param operation starts the asynchronous operation and returns its stage; called once per
+     *     call of the returned task
+     * @param <T> the value type
+     * @return a task that runs the operation and waits for its stage
+     * @throws NullPointerException if {@code operation} is null
+     */
+    public static <T> Callable<T> awaiting(Supplier<? extends CompletionStage<T>> operation) {
+        Objects.requireNonNull(operation, "operation");
+        return () -> awaitCancellable(operation);
+    }
+
+    private static <T> T awaitCancellable(Supplier<? extends CompletionStage<T>> operation) throws Exception {
+        CompletionStage<T> stage = Objects.requireNonNull(operation.get(), "the operation returned a null stage");
+        CompletableFuture<T> view = view(stage);
+        dev.fearless.scope.@Nullable Task<?> task = dev.fearless.scope.Task.current().orElse(null);
+        @Nullable CancelHook hook = task == null ? null : task.onCancel(() -> cancel(stage, view));
+        try {
+            return view.get();
+        } catch (ExecutionException e) {
+            RuntimeException unwrapped = unwrap(e);
+            if (unwrapped instanceof StageFailedException failed && failed.getCause() instanceof Exception checked) {
+                throw checked;
+            }
+            throw unwrapped;
+        } catch (InterruptedException e) {
+            cancel(stage, view);
+            throw e;
+        } finally {
+            if (hook != null) {
+                hook.close();
+            }
         }
     }
 

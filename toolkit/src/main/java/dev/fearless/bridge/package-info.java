@@ -11,7 +11,11 @@
  *       whose {@code cancel(true)} interrupts it, and any {@code CompletionStage} awaited from a
  *       virtual thread, cancelled when the waiter is interrupted or times out, its failure
  *       unwrapped by one documented rule ({@link dev.fearless.bridge.StageFailedException} for
- *       checked causes).</li>
+ *       checked causes), and {@code Bridge.awaiting}, which forks a stage-returning call in a
+ *       scope so that cancelling its task cancels the stage;</li>
+ *   <li>{@link dev.fearless.bridge.Flows}: a channel as a {@code java.util.concurrent.Flow}
+ *       publisher, and a subscriber that feeds a channel with back-pressure tied to its
+ *       capacity.</li>
  * </ul>
  */
 @NullMarked

@@ -1,7 +1,6 @@
 package dev.fearless.telemetry;
 
 import java.util.List;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,49 +21,265 @@ final class Dispatcher implements TelemetryListener {
         this.failedBefore = new boolean[this.listeners.length];
     }
 
-    private void each(Consumer<TelemetryListener> event) {
-        for (int i = 0; i < listeners.length; i++) {
+    /*
+     * Each event is a plain loop with the call inlined at its own call site: no lambda, so no
+     * allocation and no megamorphic Consumer call per event, and with one listener (the common
+     * case) the JIT sees a monomorphic call in a one-iteration loop.
+     */
+
+    /** Isolates a listener's failure: rethrows VM errors, logs the rest (in full once per listener). */
+    private void failed(int index, Throwable failure) {
+        if (failure instanceof VirtualMachineError vmError) {
+            throw vmError;
+        }
+        if (!failedBefore[index]) {
+            failedBefore[index] = true;
+            log.warn("Telemetry listener {} threw; its later failures are logged at debug level",
+                    listeners[index], failure);
+        } else {
+            log.debug("Telemetry listener {} threw again", listeners[index], failure);
+        }
+    }
+
+    @Override
+    public void scopeOpened(String scope) {
+        TelemetryListener[] ls = listeners;
+        for (int i = 0; i < ls.length; i++) {
             try {
-                event.accept(listeners[i]);
+                ls[i].scopeOpened(scope);
             } catch (Throwable failure) {
-                if (failure instanceof VirtualMachineError vmError) {
-                    throw vmError;
-                }
-                if (!failedBefore[i]) {
-                    failedBefore[i] = true;
-                    log.warn("Telemetry listener {} threw; its later failures are logged at debug level",
-                            listeners[i], failure);
-                } else {
-                    log.debug("Telemetry listener {} threw again", listeners[i], failure);
-                }
+                failed(i, failure);
             }
         }
     }
 
-    @Override public void scopeOpened(String scope) { each(l -> l.scopeOpened(scope)); }
-    @Override public void scopeClosed(String scope, Outcome outcome, long durationNanos) { each(l -> l.scopeClosed(scope, outcome, durationNanos)); }
-    @Override public void taskForked(String scope) { each(l -> l.taskForked(scope)); }
-    @Override public void taskFinished(String scope, Outcome outcome, long durationNanos) { each(l -> l.taskFinished(scope, outcome, durationNanos)); }
+    @Override
+    public void scopeClosed(String scope, Outcome outcome, long durationNanos) {
+        TelemetryListener[] ls = listeners;
+        for (int i = 0; i < ls.length; i++) {
+            try {
+                ls[i].scopeClosed(scope, outcome, durationNanos);
+            } catch (Throwable failure) {
+                failed(i, failure);
+            }
+        }
+    }
 
-    @Override public void lockAcquired(String lock, long waitNanos, boolean contended) { each(l -> l.lockAcquired(lock, waitNanos, contended)); }
-    @Override public void lockReleased(String lock, long heldNanos) { each(l -> l.lockReleased(lock, heldNanos)); }
-    @Override public void lockAbandoned(String lock, Outcome outcome, long waitNanos) { each(l -> l.lockAbandoned(lock, outcome, waitNanos)); }
-    @Override public void lockOrderViolation(List<String> cycle, String report) { each(l -> l.lockOrderViolation(cycle, report)); }
-    @Override public void deadlockDetected(List<String> cycle, String report) { each(l -> l.deadlockDetected(cycle, report)); }
+    @Override
+    public void taskForked(String scope) {
+        TelemetryListener[] ls = listeners;
+        for (int i = 0; i < ls.length; i++) {
+            try {
+                ls[i].taskForked(scope);
+            } catch (Throwable failure) {
+                failed(i, failure);
+            }
+        }
+    }
 
-    @Override public void channelCreated(ChannelState channel) { each(l -> l.channelCreated(channel)); }
-    @Override public void channelSent(String channel, long blockedNanos) { each(l -> l.channelSent(channel, blockedNanos)); }
-    @Override public void channelReceived(String channel, long blockedNanos) { each(l -> l.channelReceived(channel, blockedNanos)); }
-    @Override public void channelClosed(String channel, Outcome outcome, int discarded) { each(l -> l.channelClosed(channel, outcome, discarded)); }
+    @Override
+    public void taskFinished(String scope, Outcome outcome, long durationNanos) {
+        TelemetryListener[] ls = listeners;
+        for (int i = 0; i < ls.length; i++) {
+            try {
+                ls[i].taskFinished(scope, outcome, durationNanos);
+            } catch (Throwable failure) {
+                failed(i, failure);
+            }
+        }
+    }
 
-    @Override public void handlePoisoned(String handle) { each(l -> l.handlePoisoned(handle)); }
-    @Override public void handleLeaked(String handle, String kind) { each(l -> l.handleLeaked(handle, kind)); }
+    @Override
+    public void lockAcquired(String lock, long waitNanos, boolean contended) {
+        TelemetryListener[] ls = listeners;
+        for (int i = 0; i < ls.length; i++) {
+            try {
+                ls[i].lockAcquired(lock, waitNanos, contended);
+            } catch (Throwable failure) {
+                failed(i, failure);
+            }
+        }
+    }
 
-    @Override public void executorCreated(ExecutorState executor) { each(l -> l.executorCreated(executor)); }
-    @Override public void executorSubmitted(String executor) { each(l -> l.executorSubmitted(executor)); }
-    @Override public void executorRejected(String executor) { each(l -> l.executorRejected(executor)); }
-    @Override public void executorStarted(String executor, long waitNanos) { each(l -> l.executorStarted(executor, waitNanos)); }
-    @Override public void executorFinished(String executor, Outcome outcome, long runNanos) { each(l -> l.executorFinished(executor, outcome, runNanos)); }
+    @Override
+    public void lockReleased(String lock, long heldNanos) {
+        TelemetryListener[] ls = listeners;
+        for (int i = 0; i < ls.length; i++) {
+            try {
+                ls[i].lockReleased(lock, heldNanos);
+            } catch (Throwable failure) {
+                failed(i, failure);
+            }
+        }
+    }
+
+    @Override
+    public void lockAbandoned(String lock, Outcome outcome, long waitNanos) {
+        TelemetryListener[] ls = listeners;
+        for (int i = 0; i < ls.length; i++) {
+            try {
+                ls[i].lockAbandoned(lock, outcome, waitNanos);
+            } catch (Throwable failure) {
+                failed(i, failure);
+            }
+        }
+    }
+
+    @Override
+    public void lockOrderViolation(List<String> cycle, String report) {
+        TelemetryListener[] ls = listeners;
+        for (int i = 0; i < ls.length; i++) {
+            try {
+                ls[i].lockOrderViolation(cycle, report);
+            } catch (Throwable failure) {
+                failed(i, failure);
+            }
+        }
+    }
+
+    @Override
+    public void deadlockDetected(List<String> cycle, String report) {
+        TelemetryListener[] ls = listeners;
+        for (int i = 0; i < ls.length; i++) {
+            try {
+                ls[i].deadlockDetected(cycle, report);
+            } catch (Throwable failure) {
+                failed(i, failure);
+            }
+        }
+    }
+
+    @Override
+    public void channelCreated(ChannelState channel) {
+        TelemetryListener[] ls = listeners;
+        for (int i = 0; i < ls.length; i++) {
+            try {
+                ls[i].channelCreated(channel);
+            } catch (Throwable failure) {
+                failed(i, failure);
+            }
+        }
+    }
+
+    @Override
+    public void channelSent(String channel, long blockedNanos) {
+        TelemetryListener[] ls = listeners;
+        for (int i = 0; i < ls.length; i++) {
+            try {
+                ls[i].channelSent(channel, blockedNanos);
+            } catch (Throwable failure) {
+                failed(i, failure);
+            }
+        }
+    }
+
+    @Override
+    public void channelReceived(String channel, long blockedNanos) {
+        TelemetryListener[] ls = listeners;
+        for (int i = 0; i < ls.length; i++) {
+            try {
+                ls[i].channelReceived(channel, blockedNanos);
+            } catch (Throwable failure) {
+                failed(i, failure);
+            }
+        }
+    }
+
+    @Override
+    public void channelClosed(String channel, Outcome outcome, int discarded) {
+        TelemetryListener[] ls = listeners;
+        for (int i = 0; i < ls.length; i++) {
+            try {
+                ls[i].channelClosed(channel, outcome, discarded);
+            } catch (Throwable failure) {
+                failed(i, failure);
+            }
+        }
+    }
+
+    @Override
+    public void handlePoisoned(String handle) {
+        TelemetryListener[] ls = listeners;
+        for (int i = 0; i < ls.length; i++) {
+            try {
+                ls[i].handlePoisoned(handle);
+            } catch (Throwable failure) {
+                failed(i, failure);
+            }
+        }
+    }
+
+    @Override
+    public void handleLeaked(String handle, String kind) {
+        TelemetryListener[] ls = listeners;
+        for (int i = 0; i < ls.length; i++) {
+            try {
+                ls[i].handleLeaked(handle, kind);
+            } catch (Throwable failure) {
+                failed(i, failure);
+            }
+        }
+    }
+
+    @Override
+    public void executorCreated(ExecutorState executor) {
+        TelemetryListener[] ls = listeners;
+        for (int i = 0; i < ls.length; i++) {
+            try {
+                ls[i].executorCreated(executor);
+            } catch (Throwable failure) {
+                failed(i, failure);
+            }
+        }
+    }
+
+    @Override
+    public void executorSubmitted(String executor) {
+        TelemetryListener[] ls = listeners;
+        for (int i = 0; i < ls.length; i++) {
+            try {
+                ls[i].executorSubmitted(executor);
+            } catch (Throwable failure) {
+                failed(i, failure);
+            }
+        }
+    }
+
+    @Override
+    public void executorRejected(String executor) {
+        TelemetryListener[] ls = listeners;
+        for (int i = 0; i < ls.length; i++) {
+            try {
+                ls[i].executorRejected(executor);
+            } catch (Throwable failure) {
+                failed(i, failure);
+            }
+        }
+    }
+
+    @Override
+    public void executorStarted(String executor, long waitNanos) {
+        TelemetryListener[] ls = listeners;
+        for (int i = 0; i < ls.length; i++) {
+            try {
+                ls[i].executorStarted(executor, waitNanos);
+            } catch (Throwable failure) {
+                failed(i, failure);
+            }
+        }
+    }
+
+    @Override
+    public void executorFinished(String executor, Outcome outcome, long runNanos) {
+        TelemetryListener[] ls = listeners;
+        for (int i = 0; i < ls.length; i++) {
+            try {
+                ls[i].executorFinished(executor, outcome, runNanos);
+            } catch (Throwable failure) {
+                failed(i, failure);
+            }
+        }
+    }
 
     @Override
     public String toString() {

@@ -188,6 +188,31 @@ class TimerTest {
 
     @ParameterizedTest
     @EnumSource(Threads.class)
+    void afterCloseOrShutdownNowNoTimerThreadIsAliveAndNoTickHappens(Threads threads) throws Exception {
+        for (boolean now : new boolean[] {false, true}) {
+            AtomicInteger ticks = new AtomicInteger();
+            Threads.Recording made = new Threads.Recording(threads);
+            VirtualExecutor executor = VirtualExecutor.builder().name("timers").threadFactory(made).build();
+            executor.scheduleAtFixedRate(ticks::incrementAndGet, 0, 1, TimeUnit.MILLISECONDS);
+            executor.scheduleWithFixedDelay(ticks::incrementAndGet, 0, 1, TimeUnit.MILLISECONDS);
+            await().until(() -> ticks.get() >= 4);
+            if (now) {
+                executor.shutdownNow();
+                assertTrue(executor.awaitTermination(10, TimeUnit.SECONDS));
+            } else {
+                executor.close();
+            }
+            for (Thread thread : made.made) {
+                thread.join();           // every thread the timers used has ended: none is left behind
+            }
+            int atClose = ticks.get();
+            assertEquals(atClose, ticks.get(), "no tick after " + (now ? "shutdownNow" : "close"));
+            assertTrue(executor.isTerminated());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Threads.class)
     void shutdownNowReturnsTimersThatNeverRanAndCancelsTheRest(Threads threads) throws Exception {
         AtomicInteger runs = new AtomicInteger();
         VirtualExecutor executor = executor(threads);
