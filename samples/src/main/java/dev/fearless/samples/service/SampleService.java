@@ -223,13 +223,13 @@ public final class SampleService implements AutoCloseable {
                 route(exchange);
             } catch (HttpError e) {
                 drain(exchange);
-                sendJson(exchange, e.status, Map.of("error", e.code, "message", e.getMessage()));
+                sendJson(exchange, e.status, object("error", e.code, "message", e.getMessage()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                sendJson(exchange, 503, Map.of("error", "shutting_down", "message", "the service is stopping"));
+                sendJson(exchange, 503, object("error", "shutting_down", "message", "the service is stopping"));
             } catch (RuntimeException e) {
                 log.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
-                sendJson(exchange, 500, Map.of("error", "internal", "message", String.valueOf(e)));
+                sendJson(exchange, 500, object("error", "internal", "message", String.valueOf(e)));
             }
         } catch (IOException e) {
             log.debug("client went away: {}", e.toString());
@@ -260,7 +260,7 @@ public final class SampleService implements AutoCloseable {
             case "/dashboard/data" -> { requireMethod(method, "GET"); sendJson(exchange, 200, dashboardData.snapshot()); }
             case "/", "/health" -> {
                 requireMethod(method, "GET");
-                sendJson(exchange, 200, Map.of("status", "up", "dashboard", "/dashboard", "metrics", "/metrics"));
+                sendJson(exchange, 200, object("status", "up", "dashboard", "/dashboard", "metrics", "/metrics"));
             }
             default -> {
                 if (path.startsWith("/api/accounts/")) {
@@ -314,7 +314,7 @@ public final class SampleService implements AutoCloseable {
         } catch (ScopeFailedException e) {
             throw new HttpError(502, "replicas_failed", "both replicas failed: " + e.getCause().getMessage());
         }
-        sendJson(exchange, 200, Map.of("value", answer.value(), "hedged", answer.hedged()));
+        sendJson(exchange, 200, object("value", answer.value(), "hedged", answer.hedged()));
     }
 
     private void transfer(HttpExchange exchange) throws IOException, HttpError {
@@ -330,8 +330,8 @@ public final class SampleService implements AutoCloseable {
         try {
             Bank.Transfer done = bank.transfer(from, to, amount);
             Map<String, Object> body = new LinkedHashMap<>();
-            body.put("from", Map.of("id", done.from(), "balance", done.fromBalance()));
-            body.put("to", Map.of("id", done.to(), "balance", done.toBalance()));
+            body.put("from", object("id", done.from(), "balance", done.fromBalance()));
+            body.put("to", object("id", done.to(), "balance", done.toBalance()));
             body.put("amount", done.amount());
             sendJson(exchange, 200, body);
         } catch (Bank.UnknownAccountException e) {
@@ -378,12 +378,12 @@ public final class SampleService implements AutoCloseable {
         if (balance.isEmpty()) {
             throw new HttpError(404, "unknown_account", "unknown account: " + id);
         }
-        sendJson(exchange, 200, Map.of("id", id, "balance", balance.getAsLong()));
+        sendJson(exchange, 200, object("id", id, "balance", balance.getAsLong()));
     }
 
     private void total(HttpExchange exchange) throws IOException {
         Bank.Total total = bank.total();
-        sendJson(exchange, 200, Map.of("total", total.total(), "accounts", total.accounts()));
+        sendJson(exchange, 200, object("total", total.total(), "accounts", total.accounts()));
     }
 
     private void ingest(HttpExchange exchange, Map<String, String> query) throws IOException, HttpError,
@@ -408,7 +408,7 @@ public final class SampleService implements AutoCloseable {
             throw new HttpError(503, "pipeline_busy",
                     "the " + priority + " channel stayed full for " + INGEST_WAIT.toMillis() + " ms; retry later");
         }
-        sendJson(exchange, 202, Map.of("accepted", true, "priority", priority));
+        sendJson(exchange, 202, object("accepted", true, "priority", priority));
     }
 
     /**
@@ -516,6 +516,15 @@ public final class SampleService implements AutoCloseable {
             }
         }
         return query;
+    }
+
+    /** A JSON object with its members in the given order (Map.of's order is unspecified). */
+    static Map<String, Object> object(Object... keysAndValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
     }
 
     private static void sendJson(HttpExchange exchange, int status, Object body) throws IOException {

@@ -330,7 +330,7 @@ class SampleServiceTest {
                     HttpResponse.BodyHandlers.ofString());
             assertTrue(Set.of(200, 502).contains(response.statusCode()), response.body());
             if (response.statusCode() == 200) {
-                assertTrue(response.body().contains("\"total\":{\"total\":" + TOTAL), response.body());
+                assertTrue(response.body().contains("\"total\":{\"total\":" + TOTAL + ",\"accounts\":10}"), response.body());
                 assertTrue(response.body().contains("\"hedged\":{"), response.body());
                 return;
             }
