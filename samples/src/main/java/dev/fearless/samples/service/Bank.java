@@ -96,6 +96,7 @@ final class Bank {
             }
             from.balance -= amount;
             to.balance += amount;
+            journal();                                    // the write-ahead record, under both locks
             return new Transfer(fromId, from.balance, toId, to.balance, amount);
         }
     }
@@ -121,6 +122,15 @@ final class Bank {
                 sum += account.balance;
             }
             return new Total(sum, accounts.size());
+        }
+    }
+
+    /** Stands for writing the transfer to a journal: a short blocking write while both locks are held. */
+    private static void journal() {
+        try {
+            Thread.sleep(0, 200_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(800_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();              // the transfer is done; keep the flag for the caller
         }
     }
 

@@ -115,7 +115,7 @@ public final class SampleService implements AutoCloseable {
 
         bank = new Bank(ACCOUNTS, INITIAL_BALANCE);
         backends = new Backends(64);
-        pipeline = new Pipeline(4);
+        pipeline = new Pipeline(2);
         dashboardData = new DashboardData(registry);
         dashboardPage = resource("dashboard.html");
 
