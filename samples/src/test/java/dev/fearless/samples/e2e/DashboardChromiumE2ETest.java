@@ -80,7 +80,7 @@ class DashboardChromiumE2ETest {
         command.addAll(List.of(args));
         Path out = Files.createTempFile(temp, "chromium", ".out");
         Path err = Files.createTempFile(temp, "chromium", ".err");
-        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process process = E2e.track(new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start());
         try {
             if (!process.waitFor(90, TimeUnit.SECONDS)) {
                 throw new AssertionError("chromium did not finish within 90 s: " + command);

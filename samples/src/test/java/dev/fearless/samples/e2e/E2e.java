@@ -45,6 +45,16 @@ final class E2e {
         }
     }
 
+    /**
+     * Records a process a check started in {@code target/e2e.pids}, so that {@code .ci/e2e} can end it
+     * even if this JVM dies before its {@code finally} runs.
+     */
+    static Process track(Process process) throws IOException {
+        Files.writeString(Path.of("target", "e2e.pids"), process.pid() + "\n",
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        return process;
+    }
+
     /** Ends a process started by a check, and its children. */
     static void stop(Process process) throws InterruptedException {
         if (process == null) {

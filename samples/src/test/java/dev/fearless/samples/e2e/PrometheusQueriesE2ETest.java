@@ -64,10 +64,10 @@ class PrometheusQueriesE2ETest {
                           - targets: ['%s']
                     """.formatted(target));
             Path log = temp.resolve("prometheus.log");
-            server = new ProcessBuilder(prometheus.toString(), "--config.file=" + config,
+            server = E2e.track(new ProcessBuilder(prometheus.toString(), "--config.file=" + config,
                     "--storage.tsdb.path=" + temp.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
                     "--storage.tsdb.retention.time=1h")
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start());
             URI api = URI.create("http://127.0.0.1:" + port + "/");
 
             CompletableFuture<LoadGenerator.Summary> load = E2e.load(service.baseUri(), 150, Duration.ofSeconds(25));
