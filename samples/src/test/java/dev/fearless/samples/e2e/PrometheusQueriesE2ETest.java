@@ -1,5 +1,6 @@
 package dev.fearless.samples.e2e;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fearless.samples.load.LoadGenerator;
@@ -117,37 +118,24 @@ class PrometheusQueriesE2ETest {
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    private static void awaitReady(HttpClient client, URI api, Process server, Path log) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (!server.isAlive()) {
-                throw new AssertionError("prometheus exited: " + Files.readString(log));
-            }
-            try {
-                int status = client.send(HttpRequest.newBuilder(api.resolve("/-/ready")).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode();
-                if (status == 200) {
-                    return;
-                }
-            } catch (java.io.IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("prometheus not ready within 60 s: " + Files.readString(log));
+    private static void awaitReady(HttpClient client, URI api, Process server, Path log) {
+        await("prometheus ready").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .ignoreException(java.io.IOException.class)
+                .until(() -> {
+                    if (!server.isAlive()) {
+                        throw new AssertionError("prometheus exited: " + Files.readString(log));
+                    }
+                    return client.send(HttpRequest.newBuilder(api.resolve("/-/ready")).timeout(Duration.ofSeconds(2))
+                            .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                });
     }
 
-    /** Waits until Prometheus has the target up and a few samples of a Fearless series. */
-    private static void awaitScraped(HttpClient client, URI api) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        String body = "";
-        while (System.nanoTime() < deadline) {
-            body = query(client, api, "count_over_time(fearless_task_duration_seconds_count[1m]) > 5");
-            if (body.contains("\"status\":\"success\"") && !body.contains("\"result\":[]")) {
-                return;
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("prometheus did not scrape the service: " + body);
+    /** Waits until Prometheus holds a few samples of a Fearless series from the service. */
+    private static void awaitScraped(HttpClient client, URI api) {
+        await("prometheus scraped the service").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    String body = query(client, api, "count_over_time(fearless_task_duration_seconds_count[1m]) > 5");
+                    return body.contains("\"status\":\"success\"") && !body.contains("\"result\":[]");
+                });
     }
 }
