@@ -146,7 +146,6 @@ public final class LoadGenerator {
     }
 
     private List<Kind> kinds() {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
         return List.of(
                 new Kind("aggregate", 0.14, Set.of(200, 502, 504), () -> get("/api/aggregate?deadlineMs=" + pick(100, 200, 300))),
                 new Kind("hedged", 0.10, Set.of(200, 502), () -> get("/api/hedged")),

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.fearless.bridge.Bridge;
 import dev.fearless.bridge.LimitPolicy;
 import dev.fearless.bridge.VirtualExecutor;
+import dev.fearless.lock.DeadlockWatchdog;
 import dev.fearless.lock.LockOrderChecker;
 import dev.fearless.metrics.FearlessMetrics;
 import dev.fearless.scope.Scope;
@@ -86,6 +87,7 @@ public final class SampleService implements AutoCloseable {
     private final FearlessMetrics fearlessMetrics;
     private final JvmGcMetrics gcMetrics;
     private final VirtualThreadMetrics virtualThreadMetrics;
+    private final DeadlockWatchdog watchdog;
     private final VirtualExecutor http;
     private final HttpServer server;
     private final HttpClient client;
@@ -113,6 +115,7 @@ public final class SampleService implements AutoCloseable {
         virtualThreadMetrics = new VirtualThreadMetrics();
         virtualThreadMetrics.bindTo(registry);
 
+        watchdog = DeadlockWatchdog.start(Duration.ofSeconds(5)); // real deadlocks, virtual threads included
         bank = new Bank(ACCOUNTS, INITIAL_BALANCE);
         backends = new Backends(64);
         pipeline = new Pipeline(2);
@@ -195,6 +198,7 @@ public final class SampleService implements AutoCloseable {
         http.close();
         pipeline.close();
         backends.close();
+        watchdog.close();
         client.close();
         virtualThreadMetrics.close();
         gcMetrics.close();
