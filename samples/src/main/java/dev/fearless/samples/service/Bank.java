@@ -1,9 +1,6 @@
 package dev.fearless.samples.service;
 
-import dev.fearless.lock.HeldLocks;
-import dev.fearless.lock.Locks;
-import dev.fearless.lock.OrderedLock;
-import java.util.ArrayList;
+import dev.fearless.handle.Shared;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,23 +8,21 @@ import java.util.Map;
 import java.util.OptionalLong;
 
 /**
- * Accounts and transfers. Every balance is reachable only under its account's lock, and a
- * transfer takes both accounts' locks together through the multi-lock ({@link Locks#lockAll}),
- * so two opposite transfers between the same accounts cannot deadlock; the total takes every
- * lock at once, so it sees no transfer half done and never changes.
+ * Accounts and transfers. Each balance lives in a {@link Shared} handle, reachable only while the
+ * handle's lock is held; a transfer updates both handles together through
+ * {@link Shared#update(Shared, Shared, java.util.function.BiConsumer)}, which takes both locks
+ * through the multi-lock, so two opposite transfers between the same accounts cannot deadlock; the
+ * total holds every handle at once ({@link Shared#updateAll}), so it sees no transfer half done and
+ * never changes.
  */
 final class Bank {
 
-    /** An account: the balance is read and written only while {@link #lock} is held. */
-    private static final class Account {
-        final String id;
-        final OrderedLock lock;
-        long balance;                       // guarded by lock
+    /** The value each handle guards; mutated in place, only inside the handle's closures. */
+    private static final class Balance {
+        long amount;
 
-        Account(String id, long balance) {
-            this.id = id;
-            this.lock = new OrderedLock("account-" + id, "Account");
-            this.balance = balance;
+        Balance(long amount) {
+            this.amount = amount;
         }
     }
 
@@ -53,22 +48,20 @@ final class Bank {
 
     record Total(long total, int accounts) {}
 
-    private final Map<String, Account> accounts;   // immutable after construction
-    private final List<OrderedLock> allLocks;
+    private final Map<String, Shared<Balance>> accounts;   // immutable after construction
+    private final List<Shared<Balance>> all;
 
     Bank(int count, long initialBalance) {
         if (count < 2) {
             throw new IllegalArgumentException("count must be at least 2: " + count);
         }
-        Map<String, Account> map = new LinkedHashMap<>();
-        List<OrderedLock> locks = new ArrayList<>();
+        Map<String, Shared<Balance>> map = new LinkedHashMap<>();
         for (int i = 1; i <= count; i++) {
-            Account account = new Account("acc-" + i, initialBalance);
-            map.put(account.id, account);
-            locks.add(account.lock);
+            String id = "acc-" + i;
+            map.put(id, Shared.builder().name("account-" + id).lockClass("Account").build(new Balance(initialBalance)));
         }
         this.accounts = Collections.unmodifiableMap(map);
-        this.allLocks = List.copyOf(locks);
+        this.all = List.copyOf(map.values());
     }
 
     List<String> ids() {
@@ -85,44 +78,44 @@ final class Bank {
         if (amount <= 0) {
             throw new IllegalArgumentException("amount must be positive: " + amount);
         }
-        Account from = account(fromId);
-        Account to = account(toId);
+        Shared<Balance> from = account(fromId);
+        Shared<Balance> to = account(toId);
         if (from == to) {
             throw new IllegalArgumentException("from and to must be different accounts: " + fromId);
         }
-        try (HeldLocks _ = Locks.lockAll(from.lock, to.lock)) {   // any order: the multi-lock orders them
-            if (from.balance < amount) {
-                throw new InsufficientFundsException(fromId, from.balance, amount);
+        long[] after = new long[3];                     // {done (1) or refused (0), from, to}
+        Shared.update(from, to, (a, b) -> {             // both locks, any order: the multi-lock orders them
+            after[1] = a.amount;
+            if (a.amount < amount) {
+                return;                                  // refused inside, without throwing: no poisoning
             }
-            from.balance -= amount;
-            to.balance += amount;
-            journal();                                    // the write-ahead record, under both locks
-            return new Transfer(fromId, from.balance, toId, to.balance, amount);
+            a.amount -= amount;
+            b.amount += amount;
+            journal();                                   // the write-ahead record, under both locks
+            after[0] = 1;
+            after[1] = a.amount;
+            after[2] = b.amount;
+        });
+        if (after[0] == 0) {
+            throw new InsufficientFundsException(fromId, after[1], amount);
         }
+        return new Transfer(fromId, after[1], toId, after[2], amount);
     }
 
     OptionalLong balance(String id) {
-        Account account = accounts.get(id);
-        if (account == null) {
-            return OptionalLong.empty();
-        }
-        account.lock.lock();
-        try {
-            return OptionalLong.of(account.balance);
-        } finally {
-            account.lock.unlock();
-        }
+        Shared<Balance> account = accounts.get(id);
+        return account == null ? OptionalLong.empty() : OptionalLong.of(account.read(b -> b.amount));
     }
 
     /** The sum of every balance, taken under every account's lock at once: a consistent snapshot. */
     Total total() {
-        try (HeldLocks _ = Locks.lockAll(allLocks)) {
-            long sum = 0;
-            for (Account account : accounts.values()) {
-                sum += account.balance;
+        long[] sum = new long[1];
+        Shared.updateAll(all, balances -> {
+            for (Balance balance : balances) {
+                sum[0] += balance.amount;
             }
-            return new Total(sum, accounts.size());
-        }
+        });
+        return new Total(sum[0], all.size());
     }
 
     /** Stands for writing the transfer to a journal: a short blocking write while both locks are held. */
@@ -134,8 +127,8 @@ final class Bank {
         }
     }
 
-    private Account account(String id) throws UnknownAccountException {
-        Account account = accounts.get(id);
+    private Shared<Balance> account(String id) throws UnknownAccountException {
+        Shared<Balance> account = accounts.get(id);
         if (account == null) {
             throw new UnknownAccountException(id);
         }
