@@ -2,7 +2,6 @@ package dev.fearless.benchmarks;
 
 import dev.fearless.channel.Channel;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
@@ -70,7 +69,7 @@ public class ChannelBenchmark {
     @Benchmark
     @OperationsPerInvocation(ELEMENTS)
     public long rendezvousFearless() throws Exception {
-        return fearless(fearlessRendezvous);
+        return transfer(fearlessRendezvous::send, fearlessRendezvous::receive);
     }
 
     /**
@@ -82,7 +81,7 @@ public class ChannelBenchmark {
     @Benchmark
     @OperationsPerInvocation(ELEMENTS)
     public long rendezvousJox() throws Exception {
-        return jox(joxRendezvous);
+        return transfer(joxRendezvous::send, joxRendezvous::receive);
     }
 
     /**
@@ -94,7 +93,7 @@ public class ChannelBenchmark {
     @Benchmark
     @OperationsPerInvocation(ELEMENTS)
     public long rendezvousSynchronousQueue() throws Exception {
-        return queue(synchronousQueue);
+        return transfer(synchronousQueue::put, synchronousQueue::take);
     }
 
     /**
@@ -106,19 +105,7 @@ public class ChannelBenchmark {
     @Benchmark
     @OperationsPerInvocation(ELEMENTS)
     public long rendezvousLinkedTransferQueue() throws Exception {
-        int share = ELEMENTS / pairs;
-        return Workers.runAll(Workers.pairs(pairs, () -> () -> {
-            for (int i = 0; i < share; i++) {
-                transferQueue.transfer(ELEMENT);
-            }
-            return 0;
-        }, () -> () -> {
-            long sum = 0;
-            for (int i = 0; i < share; i++) {
-                sum += transferQueue.take();
-            }
-            return sum;
-        }));
+        return transfer(transferQueue::transfer, transferQueue::take);
     }
 
     // ------------------------------------------------------------------ buffered(16)
@@ -132,7 +119,7 @@ public class ChannelBenchmark {
     @Benchmark
     @OperationsPerInvocation(ELEMENTS)
     public long bufferedFearless() throws Exception {
-        return fearless(fearlessBuffered);
+        return transfer(fearlessBuffered::send, fearlessBuffered::receive);
     }
 
     /**
@@ -144,7 +131,7 @@ public class ChannelBenchmark {
     @Benchmark
     @OperationsPerInvocation(ELEMENTS)
     public long bufferedJox() throws Exception {
-        return jox(joxBuffered);
+        return transfer(joxBuffered::send, joxBuffered::receive);
     }
 
     /**
@@ -156,54 +143,38 @@ public class ChannelBenchmark {
     @Benchmark
     @OperationsPerInvocation(ELEMENTS)
     public long bufferedArrayBlockingQueue() throws Exception {
-        return queue(arrayBlockingQueue);
+        return transfer(arrayBlockingQueue::put, arrayBlockingQueue::take);
     }
 
-    // ------------------------------------------------------------------ shapes
+    // ------------------------------------------------------------------ the shape
 
-    private long fearless(Channel<Integer> channel) throws Exception {
+    /** Puts one element; blocks as the peer under test blocks. */
+    @FunctionalInterface
+    interface Put {
+        void put(Integer element) throws InterruptedException;
+    }
+
+    /** Takes one element; blocks as the peer under test blocks. */
+    @FunctionalInterface
+    interface Take {
+        Integer take() throws InterruptedException;
+    }
+
+    /*
+     * Every peer goes through the same two method references; each benchmark runs in its own fork,
+     * so each call site sees one implementation and the JIT inlines it.
+     */
+    private long transfer(Put put, Take take) throws Exception {
         int share = ELEMENTS / pairs;
         return Workers.runAll(Workers.pairs(pairs, () -> () -> {
             for (int i = 0; i < share; i++) {
-                channel.send(ELEMENT);
+                put.put(ELEMENT);
             }
             return 0;
         }, () -> () -> {
             long sum = 0;
             for (int i = 0; i < share; i++) {
-                sum += channel.receive();
-            }
-            return sum;
-        }));
-    }
-
-    private long jox(com.softwaremill.jox.Channel<Integer> channel) throws Exception {
-        int share = ELEMENTS / pairs;
-        return Workers.runAll(Workers.pairs(pairs, () -> () -> {
-            for (int i = 0; i < share; i++) {
-                channel.send(ELEMENT);
-            }
-            return 0;
-        }, () -> () -> {
-            long sum = 0;
-            for (int i = 0; i < share; i++) {
-                sum += channel.receive();
-            }
-            return sum;
-        }));
-    }
-
-    private long queue(BlockingQueue<Integer> queue) throws Exception {
-        int share = ELEMENTS / pairs;
-        return Workers.runAll(Workers.pairs(pairs, () -> () -> {
-            for (int i = 0; i < share; i++) {
-                queue.put(ELEMENT);
-            }
-            return 0;
-        }, () -> () -> {
-            long sum = 0;
-            for (int i = 0; i < share; i++) {
-                sum += queue.take();
+                sum += take.take();
             }
             return sum;
         }));

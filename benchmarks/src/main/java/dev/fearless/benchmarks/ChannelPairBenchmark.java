@@ -76,23 +76,8 @@ public class ChannelPairBenchmark {
     @Benchmark
     @OperationsPerInvocation(ELEMENTS)
     public long selectFearless() throws Exception {
-        return Workers.runAll(() -> {
-            for (int i = 0; i < ELEMENTS / 2; i++) {
-                fearlessA.send(ELEMENT);
-            }
-            return 0;
-        }, () -> {
-            for (int i = 0; i < ELEMENTS / 2; i++) {
-                fearlessB.send(ELEMENT);
-            }
-            return 0;
-        }, () -> {
-            long sum = 0;
-            for (int i = 0; i < ELEMENTS; i++) {
-                sum += Select.select(fearlessA.receiveClause(), fearlessB.receiveClause());
-            }
-            return sum;
-        });
+        return select(fearlessA::send, fearlessB::send,
+                () -> Select.select(fearlessA.receiveClause(), fearlessB.receiveClause()));
     }
 
     /**
@@ -104,20 +89,26 @@ public class ChannelPairBenchmark {
     @Benchmark
     @OperationsPerInvocation(ELEMENTS)
     public long selectJox() throws Exception {
+        return select(joxA::send, joxB::send,
+                () -> com.softwaremill.jox.Select.select(joxA.receiveClause(), joxB.receiveClause()));
+    }
+
+    private static long select(ChannelBenchmark.Put sendA, ChannelBenchmark.Put sendB, ChannelBenchmark.Take select)
+            throws Exception {
         return Workers.runAll(() -> {
             for (int i = 0; i < ELEMENTS / 2; i++) {
-                joxA.send(ELEMENT);
+                sendA.put(ELEMENT);
             }
             return 0;
         }, () -> {
             for (int i = 0; i < ELEMENTS / 2; i++) {
-                joxB.send(ELEMENT);
+                sendB.put(ELEMENT);
             }
             return 0;
         }, () -> {
             long sum = 0;
             for (int i = 0; i < ELEMENTS; i++) {
-                sum += com.softwaremill.jox.Select.select(joxA.receiveClause(), joxB.receiveClause());
+                sum += select.take();
             }
             return sum;
         });

@@ -5,7 +5,9 @@ import dev.fearless.lock.Locks;
 import dev.fearless.lock.OrderedLock;
 import dev.fearless.lock.RankedLock;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -19,15 +21,17 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Suite 3, multi-lock under contention: Howard Hinnant's dining philosophers ("Dining Philosophers
  * Rebooted", 2014) on virtual threads. Every diner is always hungry: it takes its forks with one
- * {@code Locks.lockAll} call, eats a meal (a fixed amount of CPU work, {@code Blackhole.consumeCPU}),
- * puts them down and asks again, {@value #MEALS} times. One invocation seats every diner and ends
- * when the last one has finished; the score is its wall time, so a strategy that starves a diner
- * pays for it.
+ * {@code Locks.lockAll} call, eats a meal (sleeps {@value #MIN_MEAL_MICROS}–{@value #MAX_MEAL_MICROS}
+ * µs, as Hinnant's diners do, so that the table and not the two CPUs limits how many eat at
+ * once), puts them down and asks again, {@value #MEALS} times. The meal lengths are drawn once,
+ * with a fixed seed, so every strategy serves the same meals. One invocation seats every diner and
+ * ends when the last one has finished; the score is its wall time, so a strategy that starves a
+ * diner pays for it. The ideal is the total meal time divided by how many can eat at once
+ * (floor(N / 2) on a round table, 2 on the three-fork table).
  *
  * <p>Tables: {@code round-5} and {@code round-32} (diner i eats with forks i and i+1), and
  * {@code three-fork-6} (six diners, six forks, diner i eats with forks i, i+1 and i+2: at most two
@@ -44,9 +48,11 @@ import org.openjdk.jmh.infra.Blackhole;
 public class DiningBenchmark {
 
     /** Meals each diner eats per invocation. */
-    static final int MEALS = 40;
-    /** CPU work of one meal ({@code Blackhole.consumeCPU} tokens, a few microseconds). */
-    static final long MEAL_TOKENS = 2_000;
+    static final int MEALS = 20;
+    /** Shortest meal. */
+    static final int MIN_MEAL_MICROS = 100;
+    /** Longest meal. */
+    static final int MAX_MEAL_MICROS = 500;
 
     /** The table. */
     @Param({"round-5", "round-32", "three-fork-6"})
@@ -57,6 +63,7 @@ public class DiningBenchmark {
     public String strategy;
 
     private List<List<RankedLock>> forksOfDiner;
+    private long[][] mealNanos; // [diner][meal]
     private Locks.Strategy chosen; // null: the default
 
     /** Creates the state; JMH sets the parameters. */
@@ -85,6 +92,13 @@ public class DiningBenchmark {
             }
             forksOfDiner.add(List.copyOf(mine));
         }
+        SplittableRandom random = new SplittableRandom(2014);
+        mealNanos = new long[diners][MEALS];
+        for (long[] meals : mealNanos) {
+            for (int meal = 0; meal < MEALS; meal++) {
+                meals[meal] = TimeUnit.MICROSECONDS.toNanos(random.nextInt(MIN_MEAL_MICROS, MAX_MEAL_MICROS + 1));
+            }
+        }
         chosen = strategy.equals("DEFAULT") ? null : Locks.Strategy.valueOf(strategy);
     }
 
@@ -99,13 +113,14 @@ public class DiningBenchmark {
         Workers.Loop[] diners = new Workers.Loop[forksOfDiner.size()];
         for (int i = 0; i < diners.length; i++) {
             List<RankedLock> forks = forksOfDiner.get(i);
+            long[] meals = mealNanos[i];
             diners[i] = () -> {
-                for (int meal = 0; meal < MEALS; meal++) {
+                for (long meal : meals) {
                     try (HeldLocks _ = chosen == null ? Locks.lockAll(forks) : Locks.lockAll(chosen, forks)) {
-                        Blackhole.consumeCPU(MEAL_TOKENS);
+                        Thread.sleep(Duration.ofNanos(meal));
                     }
                 }
-                return MEALS;
+                return meals.length;
             };
         }
         return Workers.runAll(diners);

@@ -216,12 +216,7 @@ public class ExecutorBenchmark {
     @Benchmark
     @OperationsPerInvocation(TASKS)
     public long bridgeAsync() {
-        @SuppressWarnings("unchecked")
-        CompletableFuture<Integer>[] futures = (CompletableFuture<Integer>[]) new CompletableFuture<?>[TASKS];
-        for (int i = 0; i < TASKS; i++) {
-            futures[i] = Bridge.async(TASK);
-        }
-        return joinAll(futures);
+        return joinAll(() -> Bridge.async(TASK));
     }
 
     /**
@@ -233,15 +228,16 @@ public class ExecutorBenchmark {
     @Benchmark
     @OperationsPerInvocation(TASKS)
     public long completableFutureSupplyAsync(Jdk state) {
+        return joinAll(() -> CompletableFuture.supplyAsync(SUPPLIER, state.executor));
+    }
+
+    /** Starts {@value #TASKS} futures, then joins each. */
+    private static long joinAll(Supplier<CompletableFuture<Integer>> start) {
         @SuppressWarnings("unchecked")
         CompletableFuture<Integer>[] futures = (CompletableFuture<Integer>[]) new CompletableFuture<?>[TASKS];
         for (int i = 0; i < TASKS; i++) {
-            futures[i] = CompletableFuture.supplyAsync(SUPPLIER, state.executor);
+            futures[i] = start.get();
         }
-        return joinAll(futures);
-    }
-
-    private static long joinAll(CompletableFuture<Integer>[] futures) {
         long sum = 0;
         for (CompletableFuture<Integer> future : futures) {
             sum += future.join();
