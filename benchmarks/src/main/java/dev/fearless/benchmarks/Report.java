@@ -59,8 +59,16 @@ public final class Report {
         suites.add(new Suite("Scopes", "Fork and join N trivial tasks, each on its own virtual thread; score per scope.",
                 scopes));
 
-        suites.add(new Suite("Channels", "Per element (one send + one receive), producers and consumers on virtual threads.",
+        suites.add(new Suite("Channels", "Ping-pong: per round trip (two hand-offs) between two virtual threads. "
+                + "1→1, 4→4 and select: per element (one send + one receive), producers and consumers on virtual threads.",
                 List.of(
+                        new Row("rendezvous ping-pong (per round trip)", "ChannelPairBenchmark.pingPongRendezvousFearless", List.of(
+                                "ChannelPairBenchmark.pingPongRendezvousJox",
+                                "ChannelPairBenchmark.pingPongRendezvousSynchronousQueue",
+                                "ChannelPairBenchmark.pingPongRendezvousLinkedTransferQueue"), 1.0),
+                        new Row("buffered(16) ping-pong (per round trip)", "ChannelPairBenchmark.pingPongBufferedFearless", List.of(
+                                "ChannelPairBenchmark.pingPongBufferedJox",
+                                "ChannelPairBenchmark.pingPongBufferedArrayBlockingQueue"), 1.0),
                         new Row("rendezvous 1→1", "ChannelBenchmark.rendezvousFearless[pairs=1]", List.of(
                                 "ChannelBenchmark.rendezvousJox[pairs=1]",
                                 "ChannelBenchmark.rendezvousSynchronousQueue[pairs=1]",
