@@ -9,6 +9,7 @@ import java.util.Map;
  * A minimal JSON reader for JMH's result file: objects become {@code Map}s (in order), arrays
  * {@code List}s, numbers {@code Double}s, and {@code true}/{@code false}/{@code null} themselves.
  * JMH writes {@code "NaN"} and {@code "Infinity"} as strings; {@link #number} reads those too.
+ * {@link #write} writes such values back.
  */
 final class Json {
 
@@ -37,6 +38,67 @@ final class Json {
             return Double.parseDouble(s); // "NaN", "Infinity"
         }
         return Double.NaN;
+    }
+
+    static String write(Object value) {
+        StringBuilder out = new StringBuilder();
+        write(value, out, "");
+        return out.append('\n').toString();
+    }
+
+    private static void write(Object value, StringBuilder out, String indent) {
+        String inner = indent + "    ";
+        switch (value) {
+            case null -> out.append("null");
+            case Map<?, ?> map -> {
+                out.append("{");
+                String separator = "\n";
+                for (Map.Entry<?, ?> entry : map.entrySet()) {
+                    out.append(separator).append(inner);
+                    writeString(String.valueOf(entry.getKey()), out);
+                    out.append(" : ");
+                    write(entry.getValue(), out, inner);
+                    separator = ",\n";
+                }
+                out.append(map.isEmpty() ? "}" : "\n" + indent + "}");
+            }
+            case List<?> list -> {
+                out.append("[");
+                String separator = "\n";
+                for (Object element : list) {
+                    out.append(separator).append(inner);
+                    write(element, out, inner);
+                    separator = ",\n";
+                }
+                out.append(list.isEmpty() ? "]" : "\n" + indent + "]");
+            }
+            case Double d when d.isNaN() || d.isInfinite() -> writeString(d.toString(), out);
+            case Double d -> out.append(d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString(d.longValue()) : d.toString());
+            case String s -> writeString(s, out);
+            default -> out.append(value); // Boolean
+        }
+    }
+
+    private static void writeString(String s, StringBuilder out) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
     }
 
     private Object value() {

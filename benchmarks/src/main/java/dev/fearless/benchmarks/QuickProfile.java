@@ -4,7 +4,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
@@ -21,6 +26,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * mvn -q -pl benchmarks -am compile exec:exec -Dbench.include=Channel # only matching benchmarks
  * </pre>
  *
+ * <p>A run with an include expression replaces, in an existing JSON file, the results of the
+ * benchmarks it ran and keeps the others, so one suite can be rerun without rerunning all; the
+ * report then says which benchmarks came from which run.
+ *
  * <p>Arguments: profile ({@code quick}, {@code full}, or {@code smoke}: one short iteration each, to
  * check that everything runs), JSON path, document path, notes path, and an
  * optional include regular expression. Every benchmark gets the same fork settings: one JVM per
@@ -30,6 +39,21 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class QuickProfile {
 
     private QuickProfile() {}
+
+    /** Adds to {@code json} every result of {@code earlier} whose benchmark and parameters it lacks. */
+    private static void keepEarlierResults(Path earlier, Path json) throws java.io.IOException {
+        List<Object> merged = new ArrayList<>((List<?>) Json.parse(Files.readString(json)));
+        Set<String> rerun = new HashSet<>();
+        for (Object result : merged) {
+            rerun.add(Report.key((Map<?, ?>) result));
+        }
+        for (Object result : (List<?>) Json.parse(Files.readString(earlier))) {
+            if (!rerun.contains(Report.key((Map<?, ?>) result))) {
+                merged.add(result);
+            }
+        }
+        Files.writeString(json, Json.write(merged));
+    }
 
     /**
      * Runs the profile and writes the report.
@@ -46,8 +70,14 @@ public final class QuickProfile {
         Path json = Path.of(args[1]);
         Path doc = Path.of(args[2]);
         Path notes = Path.of(args[3]);
-        String include = args.length > 4 && !args[4].isBlank() ? args[4] : "dev\\.fearless\\.benchmarks\\..*";
+        boolean partial = args.length > 4 && !args[4].isBlank();
+        String include = partial ? args[4] : "dev\\.fearless\\.benchmarks\\..*";
         Files.createDirectories(json.toAbsolutePath().getParent());
+        Path earlier = json.resolveSibling(json.getFileName() + ".earlier");
+        boolean merge = partial && Files.exists(json);
+        if (merge) {
+            Files.copy(json, earlier, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
 
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(include)
@@ -73,10 +103,18 @@ public final class QuickProfile {
         Duration wall = Duration.between(start, Instant.now());
 
         Properties run = new Properties();
-        run.setProperty("profile", profile);
-        run.setProperty("include", include);
-        run.setProperty("started", start.toString());
-        run.setProperty("wallSeconds", Long.toString(wall.toSeconds()));
+        if (merge) {
+            keepEarlierResults(earlier, json);
+            try (var in = Files.newBufferedReader(Report.runFile(json))) {
+                run.load(in);
+            }
+            run.setProperty("rerun", include + " at " + start + " (" + wall.toSeconds() + " s)");
+        } else {
+            run.setProperty("profile", profile);
+            run.setProperty("include", include);
+            run.setProperty("started", start.toString());
+            run.setProperty("wallSeconds", Long.toString(wall.toSeconds()));
+        }
         try (var out = Files.newBufferedWriter(Report.runFile(json))) {
             run.store(out, "the JMH run that wrote " + json.getFileName());
         }

@@ -205,6 +205,10 @@ public final class Report {
             long s = Long.parseLong(run.getProperty("wallSeconds"));
             md.append("- wall time of the JMH run: ").append(s / 60).append(" min ").append(s % 60).append(" s\n");
         }
+        if (run.getProperty("rerun") != null) {
+            md.append("- rerun since, replacing only the matching benchmarks: `-Dbench.include=")
+                    .append(run.getProperty("rerun").replaceFirst(" at ", "` at ")).append('\n');
+        }
         md.append("- machine: ").append(Machine.describe()).append('\n');
         md.append("- JDK: ").append(jdk).append(", JVM arguments ").append(vm).append('\n');
         md.append("- JSON: `benchmarks/target/jmh-result.json`\n\n");
@@ -263,7 +267,8 @@ public final class Report {
         return key.substring(key.indexOf('.') + 1);
     }
 
-    private static String key(Map<?, ?> result) {
+    /** A result's benchmark name without the package, with its parameters: {@code Class.method[k=v,...]}. */
+    static String key(Map<?, ?> result) {
         String name = String.valueOf(result.get("benchmark"));
         if (name.startsWith(P)) {
             name = name.substring(P.length());
