@@ -19,6 +19,7 @@ module dev.fearless {
     exports dev.fearless.scope;
     exports dev.fearless.lock;
     exports dev.fearless.channel;
+    exports dev.fearless.handle;
     exports dev.fearless.bridge;
     exports dev.fearless.telemetry;
 

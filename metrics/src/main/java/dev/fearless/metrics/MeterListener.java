@@ -311,14 +311,14 @@ final class MeterListener implements TelemetryListener {
             submitted = counter("fearless.executor.submitted", "Tasks accepted", BaseUnits.TASKS, tags);
             rejected = counter("fearless.executor.rejected", "Tasks refused by the limit policy or a shut-down executor",
                     BaseUnits.TASKS, tags);
-            completed = counter("fearless.executor.completed", "Tasks that finished executing, whatever the outcome",
+            completed = counter("fearless.executor.completed", "Accepted tasks that ended, whatever the outcome (withdrawn ones as cancelled)",
                     BaseUnits.TASKS, tags);
             idle = timer("fearless.executor.idle", "Time from acceptance to start, including the wait for a permit", tags);
             execution = new ByOutcome<>(outcome -> timer("fearless.executor", "Time tasks spent executing",
                     tags.and("outcome", outcome.tag())));
             gauge("fearless.executor.active", "Tasks holding a permit and running now", BaseUnits.TASKS, tags, live,
                     views -> views.sum(ExecutorState::running));
-            gauge("fearless.executor.queued", "Accepted tasks waiting for a permit now", BaseUnits.TASKS, tags, live,
+            gauge("fearless.executor.queued", "Tasks and blocked submitters waiting for a permit now", BaseUnits.TASKS, tags, live,
                     views -> views.sum(ExecutorState::waiting));
             gauge("fearless.executor.limit", "Concurrency limit (+Inf if unlimited)", BaseUnits.TASKS, tags, live,
                     views -> views.sum(ExecutorState::limit, Integer.MAX_VALUE));

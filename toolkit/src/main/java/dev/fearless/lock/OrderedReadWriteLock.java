@@ -357,7 +357,7 @@ public final class OrderedReadWriteLock implements ReadWriteLock {
             return sync.hasQueuedThread(thread);
         }
 
-            /**
+        /**
          * Returns the lock's label and its writer.
          *
          * @return a description for logs

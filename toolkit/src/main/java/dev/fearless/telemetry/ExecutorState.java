@@ -37,7 +37,9 @@ public interface ExecutorState {
     int running();
 
     /**
-     * Returns how many accepted tasks are waiting for a permit now.
+     * Returns how many are waiting for a permit now: accepted tasks whose own thread waits, and
+     * submitters blocked by a limit policy that makes the caller wait (their task is accepted once
+     * the permit is theirs).
      *
      * @return the waiting count
      */

@@ -198,11 +198,14 @@ public interface TelemetryListener {
     default void executorStarted(String executor, long waitNanos) {}
 
     /**
-     * A started task ended.
+     * An accepted task ended: it ran, or it was withdrawn before it started (cancelled while
+     * waiting for a permit, or returned by {@code shutdownNow()}), which reports
+     * {@link Outcome#CANCELLED} with a run time of zero and no {@link #executorStarted} before it.
+     * Every accepted task ends exactly once.
      *
      * @param executor the executor's name
      * @param outcome {@link Outcome#SUCCESS}, {@link Outcome#FAILURE} or {@link Outcome#CANCELLED}
-     * @param runNanos time from start to end
+     * @param runNanos time from start to end; zero for a task that never started
      */
     default void executorFinished(String executor, Outcome outcome, long runNanos) {}
 }

@@ -1,0 +1,139 @@
+package dev.fearless.handle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.jetbrains.lincheck.Lincheck;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Lincheck explores the interleavings of blocking scenarios on plain platform threads (it cannot
+ * follow virtual threads) and fails on a deadlock, a hang or a failed assertion. Scenario objects
+ * are published through static fields: objects that reach the threads only through lambda
+ * captures are treated as thread-local, which would hide every interleaving.
+ */
+@Timeout(120)
+class SharedLincheckTest {
+
+    /*
+     * Few invocations: the first runConcurrentTest of a JVM pays for instrumenting the lock
+     * package and the JDK locks underneath. The broken pair update (each lock taken in the order
+     * given) hangs within the first invocations.
+     */
+    private static final int INVOCATIONS = 30;
+
+    private static volatile Shared<int[]> first;
+    private static volatile Shared<int[]> second;
+    private static volatile SharedRw<int[]> pair;
+    private static volatile Object outcome;
+
+    private static void joinAll(Thread... threads) {
+        for (Thread thread : threads) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    private static Thread start(Runnable body) {
+        Thread thread = new Thread(body);
+        thread.start();
+        return thread;
+    }
+
+    /** Shared.update(a, b) against Shared.update(b, a): never deadlocks, never loses an update. */
+    @Test
+    void pairUpdatesInOppositeOrdersNeverDeadlock() {
+        Lincheck.runConcurrentTest(INVOCATIONS, () -> {
+            first = Shared.of(new int[1]);
+            second = Shared.of(new int[1]);
+            joinAll(
+                    start(() -> Shared.update(first, second, (a, b) -> {
+                        a[0]++;
+                        b[0]++;
+                    })),
+                    start(() -> Shared.update(second, first, (b, a) -> {
+                        b[0]++;
+                        a[0]++;
+                    })));
+            assertEquals(2, (int) first.read(a -> a[0]));
+            assertEquals(2, (int) second.read(b -> b[0]));
+        });
+    }
+
+    /**
+     * One thread's update fails and poisons the value while another updates it: the other either
+     * ran first (and its increment counts) or sees the poison with the original failure as cause.
+     */
+    @Test
+    void poisoningIsSeenByEveryLaterAccess() {
+        RuntimeException failure = new RuntimeException("writer failed");
+        Lincheck.runConcurrentTest(INVOCATIONS, () -> {
+            first = Shared.of(new int[1]);
+            outcome = "none";
+            joinAll(
+                    start(() -> {
+                        try {
+                            first.update(a -> {
+                                a[0] += 10;
+                                throw failure;
+                            });
+                        } catch (RuntimeException expected) {
+                            // rethrown unchanged
+                        }
+                    }),
+                    start(() -> {
+                        try {
+                            first.update(a -> a[0]++);
+                            outcome = "updated";
+                        } catch (PoisonedException e) {
+                            outcome = e;
+                        }
+                    }));
+            assertTrue(first.isPoisoned());
+            Object seen = outcome;
+            try (WriteGuard<int[]> guard = assertPoisoned().into()) {
+                int expected = "updated".equals(seen) ? 11 : 10;
+                assertEquals(expected, guard.get()[0]);
+            }
+            if (seen instanceof PoisonedException poisoned) {
+                assertSame(failure, poisoned.getCause());
+            } else {
+                assertEquals("updated", seen);
+            }
+        });
+    }
+
+    private static PoisonedException assertPoisoned() {
+        try {
+            first.read(a -> a[0]);
+        } catch (PoisonedException e) {
+            return e;
+        }
+        throw new AssertionError("not poisoned");
+    }
+
+    /** A writer changes two fields of a SharedRw value; a concurrent reader never sees them differ. */
+    @Test
+    void readersNeverSeeAHalfDoneWrite() {
+        Lincheck.runConcurrentTest(INVOCATIONS, () -> {
+            pair = SharedRw.of(new int[2]);
+            outcome = Boolean.TRUE;
+            Runnable reader = () -> {
+                if (!pair.read(p -> p[0] == p[1])) {
+                    outcome = Boolean.FALSE;
+                }
+            };
+            joinAll(start(() -> pair.update(p -> {
+                p[0]++;
+                p[1]++;
+            })), start(reader));
+            assertEquals(Boolean.TRUE, outcome);
+            assertEquals(1, (int) pair.read(p -> p[1]));
+        });
+    }
+}
