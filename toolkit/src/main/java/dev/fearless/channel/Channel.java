@@ -1013,8 +1013,14 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
     private void lockContended() {
         if (Waiter.spinning && Waiter.MULTIPROCESSOR) {
             long spinUntil = 0L;
+            boolean virtual = Thread.currentThread().isVirtual(); // yields instead, see Waiter
             for (int rounds = 1; ; rounds++) {
-                Thread.onSpinWait();
+                if (virtual) {
+                    Thread.yield();
+                    rounds = Waiter.CLOCK_EVERY; // check the clock every round
+                } else {
+                    Thread.onSpinWait();
+                }
                 if (!lock.isLocked() && lock.tryLock()) {
                     return;
                 }
