@@ -167,9 +167,10 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
      * consumer colliding on the lock made a rendezvous hand-off 7 times slower than
      * SynchronousQueue on two cores (ChannelTimingHarness). With it, on that machine, rendezvous
      * ping-pong, 1->1 and buffered(16) 1->1 and 4->4 beat SynchronousQueue/ArrayBlockingQueue
-     * with platform threads and rendezvous 4->4 is on par; with virtual threads rendezvous
-     * hand-offs are about 1.4 times SynchronousQueue's (which avoids spinning when the carrier
-     * has queued work, something a library outside java.base cannot see).
+     * with platform threads and rendezvous 4->4 is on par. A virtual thread spins by
+     * Thread.yield() rather than Thread.onSpinWait() (see Waiter): its spin would otherwise hold a
+     * carrier the lock holder or the counterpart needs; with it, virtual-thread hand-offs are
+     * level with SynchronousQueue and ArrayBlockingQueue (docs/benchmarks.md).
      *
      * Telemetry: the listener is read once per operation; blocked time is measured only on the
      * slow path and only when a listener was registered when the operation started to wait.
