@@ -28,6 +28,11 @@ import org.jspecify.annotations.Nullable;
  * task is not started); one thrown by {@code onComplete} cancels the scope and makes
  * {@code join()} throw an {@link IllegalStateException} with it as the cause.
  *
+ * <p>{@linkplain Scope#forkDaemon(java.util.concurrent.Callable) Daemon tasks} and periodic timers
+ * reach the policy like any other task. A daemon that {@code join()} cancels because the other
+ * tasks have ended reaches {@code onComplete} as {@link Task.State#CANCELLED} (whatever it returns
+ * then is ignored); no built-in policy counts a cancelled task as a failure.
+ *
  * <p>A policy holds the state of one scope: the factories below return a fresh instance on every
  * call, and a built-in instance passed to a second scope is rejected.
  *

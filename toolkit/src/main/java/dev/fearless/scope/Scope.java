@@ -55,6 +55,12 @@ import org.jspecify.annotations.Nullable;
  *       everything still running when the deadline passes is cancelled (whether or not the owner is
  *       in {@code join()} yet), and {@code join()} throws {@link ScopeTimeoutException} or returns the
  *       policy's partial result ({@link Policy#onTimeout}).</li>
+ *   <li><b>Background tasks and timers.</b> {@link #forkDaemon(Callable)} forks a task that
+ *       {@code join()} does not wait for but cancels once the other tasks have ended (a
+ *       heartbeat, a progress reporter); {@link #scheduleAtFixedRate} and
+ *       {@link #scheduleWithFixedDelay} are periodic daemons, {@link #schedule(Duration, Callable)}
+ *       an ordinary task that starts after a delay. Each timer is one sleeping thread of the
+ *       scope (virtual by default), never a scheduler thread, and stops with the scope.</li>
  *   <li><b>Cancellation.</b> {@link #cancel()} cancels the scope, {@link Task#cancel()} one task.
  *       Cancelling a task interrupts its thread and runs its
  *       {@linkplain Task#onCancel(Runnable) cancel hooks} (for blocking calls that ignore
@@ -87,8 +93,8 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <h2>No orphans</h2>
- * When {@code close()} returns, every thread forked in the scope has terminated: it waits even when
- * the owner is interrupted (the interrupt status is restored afterwards), and a task that throws an
+ * When {@code close()} returns, every thread forked in the scope (daemons and timers included) has
+ * terminated: it waits even when the owner is interrupted (the interrupt status is restored afterwards), and a task that throws an
  * {@link Error} is a failed task like any other. A task that ignores interrupts, and has no cancel
  * hook to unblock it, delays {@code close()} until it ends.
  *
@@ -125,6 +131,9 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      *   bit 41      JOINED   join() completed; no more forks
      *   bit 42      CLOSED   close() began; no more forks
      *   bits 43-45  reason   why the scope was cancelled; 0 = not cancelled (set once, first wins)
+     *   bit 46      STOPPING join() saw no non-daemon task live and is stopping the daemons; from
+     *                        here on forks are refused quietly and cancel() does nothing
+     *   bits 47-63  daemons  the live tasks (counted in `live` too) that are daemons
      *
      * Fork = one CAS (live + 1) that fails when JOINED or CLOSED is set, so a fork either is counted
      * before close() sets CLOSED, and close() then waits for it, or sees CLOSED and throws: a fork
@@ -137,6 +146,20 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      * from 1 to 0 while WAITING was set. The owner sets WAITING by CAS only while live > 0 and parks
      * afterwards; if the last task ends first, that CAS fails and the owner re-reads live == 0, so no
      * wake-up is lost, and no task pays for an unpark unless the owner is really waiting.
+     *
+     * Daemons. live counts every task, daemons included, so close() and the no-orphans guarantee
+     * are unchanged; `daemons` counts the daemon subset, so live - daemons (the tasks join waits
+     * for) is read from the same word. join() waits for live - daemons == 0, then CASes STOPPING
+     * into a word where that still holds: a fork of a non-daemon task (by a daemon) either came
+     * first, and the CAS fails and join waits again, or sees STOPPING in its own accept CAS and
+     * returns a cancelled task. join() then cancels the daemons on the list (a daemon accepted
+     * before STOPPING but pushed after the walk sees STOPPING when it re-reads the word after its
+     * push, as with the reason) and waits for live == 0 without the deadline. A terminating task
+     * unparks a WAITING owner when it takes live to 0 or, being a non-daemon, takes live - daemons
+     * to 0; the owner re-checks its own condition after every wake-up, so an unpark meant for the
+     * other phase is only a spurious one. cancel() is a no-op once STOPPING is set: join already
+     * decided, so a deadline or cancel arriving while the daemons exit cannot turn the policy's
+     * verdict into a timeout or a cancellation.
      *
      * Task list. Cancellation must reach every running task, so accepted tasks are pushed on an
      * intrusive Treiber stack (`head`, ScopeTask.next): one CAS, no node allocation. The fork that
@@ -171,6 +194,10 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
     private static final long CLOSED = 1L << 42;
     private static final int REASON_SHIFT = 43;
     private static final long REASON_MASK = 7L << REASON_SHIFT;
+    private static final long STOPPING = 1L << 46;
+    private static final int DAEMON_SHIFT = 47;
+    private static final long DAEMON_ONE = 1L << DAEMON_SHIFT;
+    private static final long MAX_DAEMONS = (1L << (64 - DAEMON_SHIFT)) - 1;
 
     private static final int BY_POLICY = 1;
     private static final int BY_CANCEL = 2;
@@ -376,7 +403,7 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      */
     public <U extends T> Task<U> fork(Callable<? extends U> task) {
         Objects.requireNonNull(task, "task");
-        return forkBody(task);
+        return forkBody(task, false);
     }
 
     /**
@@ -393,10 +420,205 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      */
     public Task<T> fork(Runnable task) {
         Objects.requireNonNull(task, "task");
-        return forkBody(task);
+        return forkBody(task, false);
     }
 
-    private <U extends T> ScopeTask<U> forkBody(Object body) {
+    /**
+     * Forks {@code task} as a <em>daemon</em>: a background task of this scope that {@link #join()}
+     * does not wait for. Once every other task has ended (or the policy decided, the deadline
+     * passed, or the scope was cancelled), {@code join()} cancels the daemons still running and
+     * waits for their threads to terminate before it returns or throws; {@link #close()} does the
+     * same, so no daemon thread outlives the scope. Same structure rules as {@link #fork(Callable)}:
+     * the owner and the tasks of this scope may fork daemons, and not after {@code join()} returned
+     * or after {@code close()}.
+     *
+     * <p>The policy sees a daemon like any other task: {@link Policy#onFork} and
+     * {@link Policy#onComplete} are called for it, so a daemon that fails fails the scope under
+     * {@link Policy#allSuccessful()}, and a daemon that returns a value can win
+     * {@link Policy#firstSuccess()}. A daemon that {@code join()} cancels reaches
+     * {@code onComplete} as {@link Task.State#CANCELLED}, which no built-in policy counts as a
+     * failure ({@link Policy#awaitAll()} lists it among the tasks). A task forked (by a daemon)
+     * while {@code join()} is stopping the daemons is returned already {@code CANCELLED}.
+     *
+     * <pre>{@code
+     * try (var scope = Scope.open()) {
+     *     scope.forkDaemon(() -> progress.report());      // runs until the real work is done
+     *     Task<Report> report = scope.fork(() -> build());
+     *     scope.join();                                   // waits for build(), then cancels the daemon
+     *     return report.get();
+     * }
+     * }</pre>
+     *
+     * @param task the background work
+     * @param <U> the task's result type
+     * @return the task's handle
+     * @throws NullPointerException if {@code task} is null
+     * @throws WrongThreadException if the calling thread is neither the owner nor a task of this scope
+     * @throws ScopeClosedException if the scope is closed or already joined
+     * @throws RejectedExecutionException if the thread factory returned null, or
+     *     131,071 daemons are already running
+     */
+    public <U extends T> Task<U> forkDaemon(Callable<? extends U> task) {
+        Objects.requireNonNull(task, "task");
+        return forkBody(task, true);
+    }
+
+    /**
+     * Forks {@code task} as a daemon; its result is {@code null}. See {@link #forkDaemon(Callable)}.
+     *
+     * <pre>{@code
+     * scope.forkDaemon(() -> {
+     *     while (!Thread.currentThread().isInterrupted()) {
+     *         metrics.record(queue.size());
+     *         LockSupport.parkNanos(1_000_000_000L);      // ends when join() or close() cancels it
+     *     }
+     * });
+     * }</pre>
+     *
+     * @param task the background work
+     * @return the task's handle
+     * @throws NullPointerException if {@code task} is null
+     * @throws WrongThreadException if the calling thread is neither the owner nor a task of this scope
+     * @throws ScopeClosedException if the scope is closed or already joined
+     * @throws RejectedExecutionException if the thread factory returned null, or too many daemons
+     *     are running
+     */
+    public Task<T> forkDaemon(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        return forkBody(task, true);
+    }
+
+    // ------------------------------------------------------------------ timers
+
+    /**
+     * Forks {@code task} to run once after {@code delay}: an ordinary task of this scope (not a
+     * daemon) whose thread first sleeps, so {@link #join()} waits for it. Cancelling it, or the
+     * scope, while it sleeps ends it without running {@code task}. Same rules as
+     * {@link #fork(Callable)}.
+     *
+     * <pre>{@code
+     * try (var scope = Scope.open(Policy.<Quote>firstSuccess())) {
+     *     scope.fork(() -> primary.quote());
+     *     scope.schedule(Duration.ofMillis(50), () -> backup.quote());   // hedge if primary is slow
+     *     return scope.join();                            // the first quote; the other is cancelled
+     * }
+     * }</pre>
+     *
+     * @param delay how long to wait before running {@code task}; zero or positive
+     * @param task the work to run
+     * @param <U> the task's result type
+     * @return the task's handle
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code delay} is negative
+     * @throws WrongThreadException if the calling thread is neither the owner nor a task of this scope
+     * @throws ScopeClosedException if the scope is closed or already joined
+     * @throws RejectedExecutionException if the thread factory returned null
+     */
+    public <U extends T> Task<U> schedule(Duration delay, Callable<? extends U> task) {
+        long nanos = Timer.delayNanos(delay, "delay");
+        Objects.requireNonNull(task, "task");
+        return forkBody(new Timer(task, nanos, 0L), false);
+    }
+
+    /**
+     * Forks {@code task} to run once after {@code delay}; its result is {@code null}. See
+     * {@link #schedule(Duration, Callable)}.
+     *
+     * <pre>{@code
+     * scope.schedule(Duration.ofSeconds(5), () -> log.warn("still loading {}", id));
+     * }</pre>
+     *
+     * @param delay how long to wait before running {@code task}; zero or positive
+     * @param task the work to run
+     * @return the task's handle
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code delay} is negative
+     * @throws WrongThreadException if the calling thread is neither the owner nor a task of this scope
+     * @throws ScopeClosedException if the scope is closed or already joined
+     * @throws RejectedExecutionException if the thread factory returned null
+     */
+    public Task<T> schedule(Duration delay, Runnable task) {
+        long nanos = Timer.delayNanos(delay, "delay");
+        Objects.requireNonNull(task, "task");
+        return forkBody(new Timer(task, nanos, 0L), false);
+    }
+
+    /**
+     * Forks a periodic timer as a {@linkplain #forkDaemon(Callable) daemon}: its own thread sleeps
+     * {@code initialDelay}, runs {@code task}, and runs it again at {@code initialDelay + n * period}
+     * from the fork, until the timer is cancelled. The times are computed from the first one, so
+     * runs do not drift; a run that takes longer than {@code period} makes the next ones start late
+     * (back to back until the timer has caught up), never concurrently, as with
+     * {@link java.util.concurrent.ScheduledExecutorService#scheduleAtFixedRate}. No scheduler thread
+     * is involved: one thread (virtual by default) per timer.
+     *
+     * <p>The timer stops when {@link #join()} has seen the other tasks end (it is then cancelled,
+     * like every daemon), when the scope is cancelled or closed, or when its task is
+     * {@linkplain Task#cancel() cancelled}; a run under way is interrupted. A run that throws ends
+     * the timer: the task fails with that exception, which the policy sees like any task failure
+     * ({@link Policy#allSuccessful()} then fails the scope).
+     *
+     * <pre>{@code
+     * try (var scope = Scope.open()) {
+     *     scope.scheduleAtFixedRate(Duration.ZERO, Duration.ofSeconds(10), () -> lease.renew());
+     *     scope.fork(() -> migrate(table));               // the lease is renewed while this runs
+     *     scope.join();                                   // then the heartbeat stops
+     * }
+     * }</pre>
+     *
+     * @param initialDelay the delay before the first run; zero or positive
+     * @param period the time between the starts of two runs; positive
+     * @param task the work to run periodically
+     * @return the timer's handle; {@link Task#cancel()} stops it
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code initialDelay} is negative or {@code period} is not
+     *     positive
+     * @throws WrongThreadException if the calling thread is neither the owner nor a task of this scope
+     * @throws ScopeClosedException if the scope is closed or already joined
+     * @throws RejectedExecutionException if the thread factory returned null, or too many daemons
+     *     are running
+     */
+    public Task<T> scheduleAtFixedRate(Duration initialDelay, Duration period, Runnable task) {
+        long first = Timer.delayNanos(initialDelay, "initialDelay");
+        long every = Timer.periodNanos(period, "period");
+        Objects.requireNonNull(task, "task");
+        return forkBody(new Timer(task, first, every), true);
+    }
+
+    /**
+     * Forks a periodic timer as a {@linkplain #forkDaemon(Callable) daemon}: its own thread sleeps
+     * {@code initialDelay}, runs {@code task}, then sleeps {@code delay} after the end of each run
+     * before the next, until the timer is cancelled. It stops, and reports a failing run, exactly
+     * as {@link #scheduleAtFixedRate(Duration, Duration, Runnable)} does.
+     *
+     * <pre>{@code
+     * try (var scope = Scope.open()) {
+     *     scope.scheduleWithFixedDelay(Duration.ZERO, Duration.ofSeconds(1), () -> cache.evictExpired());
+     *     scope.fork(() -> serve(requests));
+     *     scope.join();
+     * }
+     * }</pre>
+     *
+     * @param initialDelay the delay before the first run; zero or positive
+     * @param delay the time between the end of one run and the start of the next; positive
+     * @param task the work to run periodically
+     * @return the timer's handle; {@link Task#cancel()} stops it
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code initialDelay} is negative or {@code delay} is not
+     *     positive
+     * @throws WrongThreadException if the calling thread is neither the owner nor a task of this scope
+     * @throws ScopeClosedException if the scope is closed or already joined
+     * @throws RejectedExecutionException if the thread factory returned null, or too many daemons
+     *     are running
+     */
+    public Task<T> scheduleWithFixedDelay(Duration initialDelay, Duration delay, Runnable task) {
+        long first = Timer.delayNanos(initialDelay, "initialDelay");
+        long between = Timer.periodNanos(delay, "delay");
+        Objects.requireNonNull(task, "task");
+        return forkBody(new Timer(task, first, -between), true);
+    }
+
+    private <U extends T> ScopeTask<U> forkBody(Object body, boolean daemon) {
         Thread current = Thread.currentThread();
         if (current != owner) {
             checkForker(current);
@@ -407,22 +629,28 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
         }
         TelemetryListener listener = Telemetry.listener();
         ScopeTask<U> task = new ScopeTask<>(this, body, propagation.capture(),
-                listener == null ? 0L : System.nanoTime());
+                listener == null ? 0L : System.nanoTime(), daemon);
         Thread thread = threadFactory.newThread(task);
         if (thread == null) {
             throw new RejectedExecutionException(threadFactory + " returned null instead of a thread for a task of "
                     + this + "; a scope's ThreadFactory must always create a thread");
         }
         task.thread = thread;
+        long add = daemon ? 1L + DAEMON_ONE : 1L;
         for (;;) {                                   // accept: live + 1, unless joined, closed or cancelled
             s = state;
             if ((s & (JOINED | CLOSED)) != 0) {
                 throw forkRefused(s, current);
             }
-            if ((s & REASON_MASK) != 0) {
+            if ((s & (REASON_MASK | STOPPING)) != 0) {
                 return forkIntoCancelled(task, listener);
             }
-            if (STATE.weakCompareAndSet(this, s, s + 1)) {
+            if (daemon && (s >>> DAEMON_SHIFT) == MAX_DAEMONS) {
+                throw new RejectedExecutionException(describe(current) + " called forkDaemon() on " + this
+                        + ", which already runs " + MAX_DAEMONS + " daemon tasks, the most a scope can count."
+                        + " Run background work in fewer daemons (one loop per daemon, not one daemon per item)");
+            }
+            if (STATE.weakCompareAndSet(this, s, s + add)) {
                 break;
             }
         }
@@ -430,12 +658,12 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
             policy.onFork(asPolicyTask(task));
         } catch (Throwable failure) {
             task.markNeverStarted();
-            taskTerminated();
+            taskTerminated(daemon);
             throw failure;
         }
         push(task);
-        if ((state & REASON_MASK) != 0) {
-            task.cancel0();                          // a cancel() may have walked the list before the push
+        if ((state & (REASON_MASK | STOPPING)) != 0) {
+            task.cancel0();                          // a cancel() or join() may have walked the list before the push
         }
         try {
             if (listener != null) {
@@ -447,7 +675,7 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
                 task.startFailed(failure);
                 taskEnded(task);
             } finally {
-                taskTerminated();
+                taskTerminated(daemon);
             }
             throw failure;
         }
@@ -553,12 +781,20 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
         }
     }
 
-    /** The last action of a task's thread: live - 1, waking the owner if it waits for zero. */
-    void taskTerminated() {
-        long previous = (long) STATE.getAndAdd(this, -1L);
-        if ((previous & LIVE_MASK) == 1 && (previous & WAITING) != 0) {
+    /**
+     * The last action of a task's thread: live - 1 (and daemons - 1 for a daemon), waking the owner
+     * if it waits and this took live, or for a non-daemon live - daemons, to zero.
+     */
+    void taskTerminated(boolean daemon) {
+        long previous = (long) STATE.getAndAdd(this, daemon ? -(1L + DAEMON_ONE) : -1L);
+        if ((previous & WAITING) != 0
+                && ((previous & LIVE_MASK) == 1 || (!daemon && nonDaemons(previous) == 1))) {
             LockSupport.unpark(owner);
         }
+    }
+
+    private static long nonDaemons(long s) {
+        return (s & LIVE_MASK) - (s >>> DAEMON_SHIFT);
     }
 
     // ------------------------------------------------------------------ joining
@@ -566,8 +802,10 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
     /**
      * Waits until every task forked in this scope has terminated and returns the policy's result.
      * Tasks still running when the policy declares the scope done, when the deadline passes, or
-     * when the scope is cancelled are cancelled, and join waits for their threads too. Called once,
-     * by the owner.
+     * when the scope is cancelled are cancelled, and join waits for their threads too.
+     * {@linkplain #forkDaemon(Callable) Daemon} tasks and periodic timers are not waited for: once
+     * the other tasks have ended, join cancels them and waits for their threads (uninterruptibly;
+     * a deadline or {@link #cancel()} arriving then changes nothing). Called once, by the owner.
      *
      * @return the policy's result ({@code null} for {@link Policy#allSuccessful()})
      * @throws ScopeFailedException if the policy reports failure: the cause is the first failure,
@@ -597,11 +835,12 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
             joinInterrupted = true;
             throw new InterruptedException(describe(current) + " was interrupted before join() on " + this);
         }
-        awaitTasks(true);
+        awaitTasks(true, true);
+        joinInterrupted = false;
+        stopDaemons();
         do {
             s = state;
         } while (!STATE.weakCompareAndSet(this, s, (s | JOINED) & ~WAITING));
-        joinInterrupted = false;
         awaitThreadExits();
         Throwable brokenPolicy = policyError;
         if (brokenPolicy != null) {
@@ -636,19 +875,50 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
         }
     }
 
-    /** Parks the owner until live == 0, enforcing the deadline; returns whether it was interrupted. */
-    private boolean awaitTasks(boolean interruptible) throws InterruptedException {
+    /**
+     * Called by join() once no non-daemon task was live: sets STOPPING (waiting again if a daemon
+     * forked a non-daemon task meanwhile), cancels the daemons and waits, uninterruptibly and
+     * without the deadline, until no task is live. The interrupt status is restored afterwards.
+     */
+    private void stopDaemons() throws InterruptedException {
+        for (;;) {
+            long s = state;
+            if (nonDaemons(s) != 0) {
+                awaitTasks(true, true);
+            } else if (STATE.compareAndSet(this, s, s | STOPPING)) {
+                if ((s & LIVE_MASK) == 0) {
+                    return;                          // no daemon: nothing to stop, nothing can fork
+                }
+                break;
+            }
+        }
+        for (ScopeTask<?> task = head; task != null; task = task.next) {
+            if (task.daemon) {
+                task.cancel0();
+            }
+        }
+        if (awaitTasks(false, false)) {
+            owner.interrupt();
+        }
+    }
+
+    /**
+     * Parks the owner until no task is live, or with {@code joinable} until no non-daemon task is
+     * live, enforcing the deadline unless join is stopping the daemons; returns whether it was
+     * interrupted.
+     */
+    private boolean awaitTasks(boolean interruptible, boolean joinable) throws InterruptedException {
         boolean interrupted = false;
         for (;;) {
             long s = state;
-            if ((s & LIVE_MASK) == 0) {
+            if (joinable ? nonDaemons(s) == 0 : (s & LIVE_MASK) == 0) {
                 return interrupted;
             }
             if ((s & WAITING) == 0) {
                 STATE.compareAndSet(this, s, s | WAITING);
                 continue;
             }
-            if (hasDeadline && (s & REASON_MASK) == 0) {
+            if (hasDeadline && (s & (REASON_MASK | STOPPING)) == 0) {
                 long remaining = deadlineNanos - System.nanoTime();
                 if (remaining <= 0) {
                     cancel(BY_DEADLINE);
@@ -702,7 +972,8 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      * hooks run on the calling thread), tasks forked afterwards never start, and {@link #join()}
      * throws {@link ScopeCancelledException} once the tasks have terminated. Any thread may call
      * it, tasks of the scope included. Does nothing if the scope is already cancelled (by any
-     * cause: policy, deadline, close), joined or closed; never throws.
+     * cause: policy, deadline, close), joined or closed, or once {@link #join()} has seen every
+     * non-daemon task end and is stopping the daemons; never throws.
      */
     public void cancel() {
         if (cancelledBy == null) {
@@ -729,7 +1000,7 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
         long s;
         do {
             s = state;
-            if ((s & (REASON_MASK | JOINED)) != 0) {
+            if ((s & (REASON_MASK | JOINED | STOPPING)) != 0) {
                 return false;
             }
         } while (!STATE.weakCompareAndSet(this, s, s | ((long) reason << REASON_SHIFT)));
@@ -785,7 +1056,7 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
         }
         boolean interrupted;
         try {
-            interrupted = awaitTasks(false);
+            interrupted = awaitTasks(false, false);
         } catch (InterruptedException impossible) {
             throw new AssertionError(impossible);
         }

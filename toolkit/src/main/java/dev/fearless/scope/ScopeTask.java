@@ -70,6 +70,8 @@ final class ScopeTask<T extends @Nullable Object> implements Task<T>, Runnable {
     }
 
     final Scope<?, ?> scope;
+    /** A daemon task: join() does not wait for it but cancels it; see Scope#forkDaemon. */
+    final boolean daemon;
     /** Nanos at fork when a listener was present, else 0. */
     final long forkNanos;
     /** Set by the forking thread before the task is published; null for a task that never starts. */
@@ -88,11 +90,17 @@ final class ScopeTask<T extends @Nullable Object> implements Task<T>, Runnable {
     private boolean bodyRan;                       // task thread only
     private boolean bodyFailed;                    // task thread only
 
-    ScopeTask(Scope<?, ?> scope, Object body, ContextSnapshot context, long forkNanos) {
+    ScopeTask(Scope<?, ?> scope, Object body, ContextSnapshot context, long forkNanos, boolean daemon) {
         this.scope = scope;
+        this.daemon = daemon;
         this.body = body;
         this.context = context;
         this.forkNanos = forkNanos;
+    }
+
+    /** Whether the task is still RUNNING (not yet ended nor cancelled). */
+    boolean isRunning() {
+        return state == RUNNING;
     }
 
     static @Nullable ScopeTask<?> currentOrNull() {
@@ -216,7 +224,7 @@ final class ScopeTask<T extends @Nullable Object> implements Task<T>, Runnable {
         } finally {
             body = null;
             context = null;
-            scope.taskTerminated();
+            scope.taskTerminated(daemon);
         }
     }
 
@@ -313,6 +321,6 @@ final class ScopeTask<T extends @Nullable Object> implements Task<T>, Runnable {
 
     @Override
     public String toString() {
-        return "Task[" + state() + " in " + scope + "]";
+        return "Task[" + state() + (daemon ? ", daemon" : "") + " in " + scope + "]";
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jetbrains.lincheck.Lincheck;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -137,6 +138,53 @@ class ScopeLincheckTest {
             assertTrue(ran.get() <= accepted.get(), "only accepted forks ran");
             assertInstanceOf(ScopeClosedException.class, assertThrows(ScopeClosedException.class,
                     () -> scope.fork(() -> 1)));
+        });
+    }
+
+    @Test
+    void joinReturnsWhenTheLastTaskEndsWhileADaemonRunsAndStopsTheDaemon() {
+        scenario(() -> {
+            Threads.Tracking threads = threads();
+            CountDownLatch never = new CountDownLatch(1);
+            Task<Integer> daemon;
+            Task<Integer> work;
+            try (Scope<Integer, Void> scope = open(Policy.allSuccessful(), threads)) {
+                daemon = scope.forkDaemon(() -> {
+                    never.await();                   // only join's cancellation ends this daemon
+                    return 1;
+                });
+                work = scope.fork(() -> 2);          // ends while the owner is on its way into join
+                scope.join();
+            }
+            assertEquals(State.CANCELLED, daemon.state());
+            assertEquals(State.SUCCEEDED, work.state());
+            threads.assertNoneAlive();
+        });
+    }
+
+    @Test
+    void aDaemonForkingWhileJoinStopsTheDaemonsNeverLeaksATask() {
+        scenario(() -> {
+            Threads.Tracking threads = threads();
+            AtomicInteger ran = new AtomicInteger();
+            AtomicReference<Task<Integer>> child = new AtomicReference<>();
+            Task<Integer> daemon;
+            try (Scope<Integer, Void> scope = open(Policy.allSuccessful(), threads)) {
+                daemon = scope.forkDaemon(() -> {
+                    child.set(scope.fork(ran::incrementAndGet));  // races with join setting STOPPING
+                    return 0;
+                });
+                scope.join();
+            }
+            threads.assertNoneAlive();
+            Task<Integer> forked = child.get();
+            assertTrue(daemon.state() == State.SUCCEEDED || daemon.state() == State.CANCELLED, daemon.toString());
+            if (forked != null) {
+                assertTrue(forked.state() == State.SUCCEEDED || forked.state() == State.CANCELLED, forked.toString());
+                if (forked.state() == State.SUCCEEDED) {
+                    assertEquals(1, ran.get());
+                }
+            }
         });
     }
 }

@@ -110,4 +110,27 @@ class ScopeTelemetryTest {
         assertTrue(events.contains("closed late timeout"), events.toString());
         assertTrue(events.contains("finished late cancelled"), events.toString());
     }
+
+    @ParameterizedTest
+    @EnumSource(Threads.class)
+    void daemonsAndTimersAreReportedLikeTasksAndJoinStoppingThemIsACancellation(Threads kind) throws Exception {
+        Threads.Tracking threads = kind.tracking();
+        Recorder recorder = new Recorder();
+        try (var _ = Telemetry.register(recorder)) {
+            try (var scope = Scope.builder().name("daemons").threadFactory(threads).open()) {
+                Threads.Blocker background = new Threads.Blocker();
+                scope.forkDaemon(background);
+                scope.scheduleAtFixedRate(java.time.Duration.ZERO, java.time.Duration.ofMillis(1), () -> { });
+                background.awaitStarted();
+                scope.fork(() -> 1);
+                scope.join();
+            }
+        }
+        List<String> scoped = recorder.events.stream().filter(e -> e.contains("daemons")).toList();
+        assertEquals(3, scoped.stream().filter("forked daemons"::equals).count());
+        assertEquals(List.of("finished daemons cancelled", "finished daemons cancelled", "finished daemons success"),
+                scoped.stream().filter(e -> e.startsWith("finished")).sorted().toList());
+        assertEquals("closed daemons success", scoped.getLast());
+        threads.assertNoneAlive();
+    }
 }

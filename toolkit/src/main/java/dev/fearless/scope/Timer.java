@@ -1,0 +1,96 @@
+package dev.fearless.scope;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The body of a task forked by {@link Scope#schedule(Duration, Callable)},
+ * {@link Scope#scheduleAtFixedRate} or {@link Scope#scheduleWithFixedDelay}: the task's own thread
+ * sleeps until the work is due, runs it, and for a periodic timer sleeps again. No scheduler
+ * thread, no queue.
+ */
+final class Timer implements Callable<@Nullable Object> {
+
+    /*
+     * Implementation overview. `period` encodes the kind, as in ScheduledThreadPoolExecutor: 0 runs
+     * once, > 0 is a fixed rate (next due = previous due + period, so no drift accumulates), < 0 a
+     * fixed delay (next due = end of run + -period). Cancellation (Task.cancel, the scope's cancel,
+     * join stopping its daemons, close) CASes the task to CANCELLED and then interrupts the thread:
+     * the sleep throws InterruptedException, which ends the task (its outcome is already
+     * CANCELLED, so the exception is discarded). A run that swallows the interrupt is caught by the
+     * state check before the next sleep. Delays are clamped to Long.MAX_VALUE >> 2 nanoseconds
+     * (about 36 years) so that due times never overflow.
+     */
+
+    private static final long MAX_NANOS = Long.MAX_VALUE >> 2;
+
+    private final Object work;                     // Callable (runs once) or Runnable
+    private final long initialDelay;
+    private final long period;
+
+    Timer(Object work, long initialDelay, long period) {
+        this.work = work;
+        this.initialDelay = initialDelay;
+        this.period = period;
+    }
+
+    static long delayNanos(Duration delay, String name) {
+        Objects.requireNonNull(delay, name);
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative: " + delay);
+        }
+        return Math.min(TimeUnit.NANOSECONDS.convert(delay), MAX_NANOS);
+    }
+
+    static long periodNanos(Duration period, String name) {
+        Objects.requireNonNull(period, name);
+        if (period.isNegative() || period.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive: " + period);
+        }
+        return Math.max(1L, Math.min(TimeUnit.NANOSECONDS.convert(period), MAX_NANOS));
+    }
+
+    @Override
+    public @Nullable Object call() throws Exception {
+        ScopeTask<?> self = Objects.requireNonNull(ScopeTask.currentOrNull());
+        long due = System.nanoTime() + initialDelay;
+        sleepUntil(due);
+        if (period == 0) {
+            if (work instanceof Callable<?> callable) {
+                return callable.call();
+            }
+            ((Runnable) work).run();
+            return null;
+        }
+        Runnable runnable = (Runnable) work;
+        while (self.isRunning()) {
+            runnable.run();
+            due = period > 0 ? due + period : System.nanoTime() - period;
+            if (!self.isRunning()) {
+                break;                             // cancelled during a run that swallowed the interrupt
+            }
+            sleepUntil(due);
+        }
+        return null;                               // the task is CANCELLED: this value is discarded
+    }
+
+    private static void sleepUntil(long due) throws InterruptedException {
+        long remaining = due - System.nanoTime();
+        while (remaining > 0) {
+            TimeUnit.NANOSECONDS.sleep(remaining);
+            remaining = due - System.nanoTime();
+        }
+        if (Thread.interrupted()) {                // due already: still honour a pending cancellation
+            throw new InterruptedException();
+        }
+    }
+
+    @Override
+    public String toString() {
+        String kind = period == 0 ? "once" : period > 0 ? "every " + period + " ns" : "with delay " + -period + " ns";
+        return "Timer[" + kind + ", " + work + "]";
+    }
+}
