@@ -169,8 +169,9 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
      * ping-pong, 1->1 and buffered(16) 1->1 and 4->4 beat SynchronousQueue/ArrayBlockingQueue
      * with platform threads and rendezvous 4->4 is on par. A virtual thread spins by
      * Thread.yield() rather than Thread.onSpinWait() (see Waiter): its spin would otherwise hold a
-     * carrier the lock holder or the counterpart needs; with it, virtual-thread hand-offs are
-     * level with SynchronousQueue and ArrayBlockingQueue (docs/benchmarks.md).
+     * carrier the lock holder or the counterpart needs; with it, virtual-thread buffered
+     * channels beat ArrayBlockingQueue and rendezvous hand-offs are within about 1.3 times
+     * SynchronousQueue (docs/benchmarks.md).
      *
      * Telemetry: the listener is read once per operation; blocked time is measured only on the
      * slow path and only when a listener was registered when the operation started to wait.

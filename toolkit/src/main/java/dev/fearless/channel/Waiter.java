@@ -40,7 +40,8 @@ class Waiter {
      * carrier to another runnable virtual thread - often the very counterpart it waits for, which
      * cannot run while every carrier is busy spinning - and costs little when there is none. On 2
      * cores this made virtual-thread 1->1 and 4->4 hand-offs 3-6 times faster than onSpinWait
-     * spinning (ChannelTimingHarness, virtual), on par with SynchronousQueue and ArrayBlockingQueue.
+     * spinning (ChannelTimingHarness, virtual): buffered channels now beat ArrayBlockingQueue,
+     * rendezvous ones are within about 1.3 times SynchronousQueue (docs/benchmarks.md).
      */
 
     static final int WAITING = 0;
