@@ -22,6 +22,7 @@ module dev.fearless {
     exports dev.fearless.handle;
     exports dev.fearless.bridge;
     exports dev.fearless.telemetry;
+    // dev.fearless.internal is deliberately not exported.
 
     uses dev.fearless.telemetry.ContextPropagator;
 }
