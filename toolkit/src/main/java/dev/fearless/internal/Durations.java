@@ -37,12 +37,24 @@ public final class Durations {
         return saturate(timeout);
     }
 
-    /** {@link #toNanosSaturated(Duration, String)} for an argument named {@code timeout}. */
+    /**
+     * {@link #toNanosSaturated(Duration, String)} for an argument named {@code timeout}.
+     *
+     * @param timeout the duration
+     * @return the duration in nanoseconds, saturated
+     */
     public static long toNanosSaturated(Duration timeout) {
         return toNanosSaturated(timeout, "timeout");
     }
 
-    /** Like {@link #toNanosSaturated(Duration, String)}, for a {@code long} and a {@link TimeUnit}. */
+    /**
+     * Like {@link #toNanosSaturated(Duration, String)}, for a {@code long} and a {@link TimeUnit}.
+     *
+     * @param amount the amount of {@code unit}
+     * @param unit the unit
+     * @param argument the argument's name, for the exception messages
+     * @return the amount in nanoseconds, saturated
+     */
     public static long toNanosSaturated(long amount, TimeUnit unit, String argument) {
         Objects.requireNonNull(unit, "unit");
         if (amount < 0) {
@@ -54,6 +66,9 @@ public final class Durations {
     /**
      * A duration in nanoseconds without checks, clamped to {@code [-MAX_NANOS, MAX_NANOS]}: for
      * values that may lie in the past, such as the time left until a deadline.
+     *
+     * @param duration the duration, possibly negative
+     * @return the duration in nanoseconds, clamped
      */
     public static long clampNanos(Duration duration) {
         if (duration.isNegative()) {
@@ -62,7 +77,13 @@ public final class Durations {
         return saturate(duration);
     }
 
-    /** The absolute {@link System#nanoTime()} deadline {@code nanos} after {@code startNanos}. */
+    /**
+     * The absolute {@link System#nanoTime()} deadline {@code nanos} after {@code startNanos}.
+     *
+     * @param startNanos a {@link System#nanoTime()} reading
+     * @param nanos a non-negative wait
+     * @return the deadline, never overflowing
+     */
     public static long deadline(long startNanos, long nanos) {
         return startNanos + Math.min(nanos, MAX_NANOS);
     }

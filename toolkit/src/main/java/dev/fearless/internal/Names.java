@@ -27,7 +27,12 @@ public final class Names {
         return name;
     }
 
-    /** {@link #requireValid(String, String)} for an argument named {@code name}. */
+    /**
+     * {@link #requireValid(String, String)} for an argument named {@code name}.
+     *
+     * @param name the name
+     * @return {@code name}
+     */
     public static String requireValid(String name) {
         return requireValid(name, "name");
     }

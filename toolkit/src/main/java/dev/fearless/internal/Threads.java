@@ -22,7 +22,11 @@ public final class Threads {
         return "thread \"" + name + "\" (#" + thread.threadId() + virtual + ")";
     }
 
-    /** {@link #describe(Thread)} of the current thread. */
+    /**
+     * {@link #describe(Thread)} of the current thread.
+     *
+     * @return the description
+     */
     public static String current() {
         return describe(Thread.currentThread());
     }
