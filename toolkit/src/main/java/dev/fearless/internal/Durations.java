@@ -72,7 +72,9 @@ public final class Durations {
      */
     public static long clampNanos(Duration duration) {
         if (duration.isNegative()) {
-            return -saturate(duration.negated());
+            // negated() would overflow for Duration.ofSeconds(Long.MIN_VALUE); compare in seconds.
+            return duration.getSeconds() <= -(MAX_NANOS / 1_000_000_000L)
+                    ? -MAX_NANOS : Math.max(duration.toNanos(), -MAX_NANOS);
         }
         return saturate(duration);
     }
