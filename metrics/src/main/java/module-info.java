@@ -6,6 +6,7 @@
 module dev.fearless.metrics {
     requires transitive dev.fearless;
     requires transitive micrometer.core;
+    requires org.slf4j;
     requires static transitive org.jspecify;
 
     exports dev.fearless.metrics;

@@ -28,6 +28,17 @@ import org.jspecify.annotations.Nullable;
  * afterwards: an event costs one hash lookup by name plus the meter update, never a registry
  * lookup. docs/metrics.md lists every meter with its type, unit, tags, meaning and PromQL.
  *
+ * <p>Options, through {@link #builder()}: a cap on the distinct component names per kind (events of
+ * further names are counted under {@value #OVERFLOW_NAME}, with one warning), and percentile
+ * histograms for the wait, hold and blocked timers:
+ * <pre>{@code
+ * FearlessMetrics metrics = FearlessMetrics.builder()
+ *         .commonTags(Tags.of("application", "bank"))
+ *         .maxNames(200)                 // per kind: scopes, locks, channels, handles, executors
+ *         .percentileHistograms(true)    // histogram_quantile(0.99, ...) over fearless_lock_wait_seconds_bucket
+ *         .build();
+ * }</pre>
+ *
  * <p>Gauges of channel sizes and executor permits read the live components, held weakly; live
  * counts of scopes and tasks are derived from open/close events and so only count what started
  * after binding.
@@ -38,7 +49,12 @@ import org.jspecify.annotations.Nullable;
  */
 public final class FearlessMetrics implements MeterBinder, AutoCloseable {
 
-    private final Tags commonTags;
+    /**
+     * The {@code name} tag of events from components beyond the {@linkplain Builder#maxNames name cap}.
+     */
+    public static final String OVERFLOW_NAME = "other";
+
+    private final MetricsOptions options;
     private final Object lifecycleLock = new Object();
     private @Nullable MeterListener listener;          // guarded by lifecycleLock
     private Telemetry.@Nullable Registration registration; // guarded by lifecycleLock
@@ -46,7 +62,7 @@ public final class FearlessMetrics implements MeterBinder, AutoCloseable {
 
     /** Creates a binder whose meters carry only the {@code name} and {@code outcome} tags. */
     public FearlessMetrics() {
-        this(Tags.empty());
+        this(MetricsOptions.defaults(Tags.empty()));
     }
 
     /**
@@ -56,7 +72,21 @@ public final class FearlessMetrics implements MeterBinder, AutoCloseable {
      * @throws NullPointerException if {@code commonTags} is null
      */
     public FearlessMetrics(Iterable<Tag> commonTags) {
-        this.commonTags = Tags.of(Objects.requireNonNull(commonTags, "commonTags"));
+        this(MetricsOptions.defaults(Tags.of(Objects.requireNonNull(commonTags, "commonTags"))));
+    }
+
+    private FearlessMetrics(MetricsOptions options) {
+        this.options = options;
+    }
+
+    /**
+     * Starts a binder with options; the constructors give the defaults (no common tags, at most
+     * 1,000 names per kind, no histograms).
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
@@ -79,7 +109,7 @@ public final class FearlessMetrics implements MeterBinder, AutoCloseable {
                 throw new IllegalStateException("FearlessMetrics is already bound to a registry; bind it once, "
                         + "to a CompositeMeterRegistry if meters must reach several registries");
             }
-            MeterListener bound = new MeterListener(registry, commonTags);
+            MeterListener bound = new MeterListener(registry, options);
             listener = bound;
             registration = Telemetry.register(bound);
         }
@@ -101,6 +131,73 @@ public final class FearlessMetrics implements MeterBinder, AutoCloseable {
             if (listener != null) {
                 listener.removeMeters();
             }
+        }
+    }
+
+    /**
+     * Options for a {@link FearlessMetrics} binder. Not thread-safe; each setter returns this
+     * builder.
+     */
+    public static final class Builder {
+        private Tags commonTags = Tags.empty();
+        private int maxNames = MetricsOptions.DEFAULT_MAX_NAMES;
+        private boolean histograms;
+
+        private Builder() {}
+
+        /**
+         * Tags added to every meter, such as an application tag.
+         *
+         * @param commonTags the tags
+         * @return this builder
+         * @throws NullPointerException if {@code commonTags} is null
+         */
+        public Builder commonTags(Iterable<Tag> commonTags) {
+            this.commonTags = Tags.of(Objects.requireNonNull(commonTags, "commonTags"));
+            return this;
+        }
+
+        /**
+         * Caps the distinct component names per kind (scopes, locks, channels, handles,
+         * executors), which bounds the number of series: events of components named after the cap
+         * was reached are counted under the name {@value FearlessMetrics#OVERFLOW_NAME}, a warning
+         * is logged once per kind, and {@code fearless.metrics.overflow{kind}} counts them. The
+         * usual cause is a name per instance (an account id) where a name per role belongs.
+         * Default 1,000.
+         *
+         * @param maxNames the cap, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code maxNames} is less than 1
+         */
+        public Builder maxNames(int maxNames) {
+            if (maxNames < 1) {
+                throw new IllegalArgumentException("maxNames must be at least 1: " + maxNames);
+            }
+            this.maxNames = maxNames;
+            return this;
+        }
+
+        /**
+         * Publishes percentile histograms (Prometheus {@code _bucket} series, 1 µs to 10 s) for the
+         * timers of waits and holds: {@code fearless.lock.wait}, {@code fearless.lock.held},
+         * {@code fearless.channel.blocked} and {@code fearless.executor.idle}. Off by default:
+         * each histogram adds about 70 series per component name.
+         *
+         * @param enabled whether to publish them
+         * @return this builder
+         */
+        public Builder percentileHistograms(boolean enabled) {
+            this.histograms = enabled;
+            return this;
+        }
+
+        /**
+         * Creates the binder; bind it with {@link FearlessMetrics#bindTo}.
+         *
+         * @return a new, unbound binder
+         */
+        public FearlessMetrics build() {
+            return new FearlessMetrics(new MetricsOptions(commonTags, maxNames, histograms));
         }
     }
 }

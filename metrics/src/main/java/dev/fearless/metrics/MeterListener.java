@@ -11,15 +11,20 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.BaseUnits;
+import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The telemetry listener behind {@link FearlessMetrics}: one group of meters per component name,
@@ -31,22 +36,35 @@ import java.util.function.ToDoubleFunction;
  */
 final class MeterListener implements TelemetryListener {
 
+    private static final Logger LOG = LoggerFactory.getLogger(FearlessMetrics.class);
+    /** Histogram range for wait and hold timers: from an uncontended acquisition to a stuck one. */
+    private static final Duration HISTOGRAM_MIN = Duration.ofNanos(1_000);
+    private static final Duration HISTOGRAM_MAX = Duration.ofSeconds(10);
+
     private final MeterRegistry registry;
     private final Tags commonTags;
+    private final boolean histograms;
     private final Queue<Meter> registered = new ConcurrentLinkedQueue<>();
     private volatile boolean removed;
 
-    private final ByName<ScopeMeters> scopes = new ByName<>(ScopeMeters::new);
-    private final ByName<LockMeters> locks = new ByName<>(LockMeters::new);
-    private final ByName<ChannelMeters> channels = new ByName<>(ChannelMeters::new);
-    private final ByName<HandleMeters> handles = new ByName<>(HandleMeters::new);
-    private final ByName<ExecutorMeters> executors = new ByName<>(ExecutorMeters::new);
+    private final ByName<ScopeMeters> scopes;
+    private final ByName<LockMeters> locks;
+    private final ByName<ChannelMeters> channels;
+    private final ByName<HandleMeters> handles;
+    private final ByName<ExecutorMeters> executors;
     private final Counter orderViolations;
     private final Counter deadlocks;
 
-    MeterListener(MeterRegistry registry, Tags commonTags) {
+    MeterListener(MeterRegistry registry, MetricsOptions options) {
         this.registry = registry;
-        this.commonTags = commonTags;
+        this.commonTags = options.commonTags();
+        this.histograms = options.histograms();
+        int max = options.maxNames();
+        this.scopes = new ByName<>(ScopeMeters::new, max, overflowCounter("scope"));
+        this.locks = new ByName<>(LockMeters::new, max, overflowCounter("lock"));
+        this.channels = new ByName<>(ChannelMeters::new, max, overflowCounter("channel"));
+        this.handles = new ByName<>(HandleMeters::new, max, overflowCounter("handle"));
+        this.executors = new ByName<>(ExecutorMeters::new, max, overflowCounter("executor"));
         this.orderViolations = register(() -> Counter.builder("fearless.lock.order.violations")
                 .description("Lock acquisition orders that could deadlock, found by the lock-order checker")
                 .tags(commonTags).register(registry));
@@ -71,12 +89,31 @@ final class MeterListener implements TelemetryListener {
         return meter;
     }
 
+    /** Counts events routed to the overflow name; created, and the warning logged, on the first. */
+    private Supplier<Counter> overflowCounter(String kind) {
+        return () -> {
+            LOG.warn("fearless metrics: more distinct {} names than the cap; events of further names are counted under"
+                    + " name=\"{}\". Name components by role rather than per instance, or raise"
+                    + " FearlessMetrics.builder().maxNames(...)", kind, FearlessMetrics.OVERFLOW_NAME);
+            return counter("fearless.metrics.overflow", "Events of components named after the name cap was reached",
+                    "events", commonTags.and("kind", kind));
+        };
+    }
+
     private Tags tags(String name) {
         return commonTags.and("name", name);
     }
 
     private Timer timer(String meter, String description, Tags tags) {
         return register(() -> Timer.builder(meter).description(description).tags(tags).register(registry));
+    }
+
+    /** A timer of waits or holds: with a percentile histogram when the options ask for one. */
+    private Timer waitTimer(String meter, String description, Tags tags) {
+        return register(() -> Timer.builder(meter).description(description).tags(tags)
+                .publishPercentileHistogram(histograms)
+                .minimumExpectedValue(HISTOGRAM_MIN).maximumExpectedValue(HISTOGRAM_MAX)
+                .register(registry));
     }
 
     private Counter counter(String meter, String description, String unit, Tags tags) {
@@ -171,8 +208,8 @@ final class MeterListener implements TelemetryListener {
 
         LockMeters(String name) {
             Tags tags = tags(name);
-            wait = timer("fearless.lock.wait", "Time spent acquiring a lock (zero when it was free)", tags);
-            held = timer("fearless.lock.held", "Time a lock was held, outermost acquisition to release", tags);
+            wait = waitTimer("fearless.lock.wait", "Time spent acquiring a lock (zero when it was free)", tags);
+            held = waitTimer("fearless.lock.held", "Time a lock was held, outermost acquisition to release", tags);
             contended = counter("fearless.lock.contended", "Acquisitions that found the lock held by another thread",
                     "acquisitions", tags);
             abandoned = new ByOutcome<>(outcome -> counter("fearless.lock.abandoned",
@@ -229,9 +266,9 @@ final class MeterListener implements TelemetryListener {
             received = counter("fearless.channel.received", "Elements received", "elements", tags);
             discarded = counter("fearless.channel.discarded", "Buffered elements discarded when a channel failed",
                     "elements", tags);
-            sendBlocked = timer("fearless.channel.blocked", "Time an operation was blocked, for operations that blocked",
+            sendBlocked = waitTimer("fearless.channel.blocked", "Time an operation was blocked, for operations that blocked",
                     tags.and("operation", "send"));
-            receiveBlocked = timer("fearless.channel.blocked", "Time an operation was blocked, for operations that blocked",
+            receiveBlocked = waitTimer("fearless.channel.blocked", "Time an operation was blocked, for operations that blocked",
                     tags.and("operation", "receive"));
             closed = new ByOutcome<>(outcome -> counter("fearless.channel.closed",
                     "Channels closed: outcome success for done, failure for error", "channels",
@@ -263,7 +300,7 @@ final class MeterListener implements TelemetryListener {
             Tags tags = tags(name);
             poisoned = counter("fearless.handle.poisoned", "Values poisoned by an exception thrown while held",
                     "handles", tags);
-            leaked = new ByName<>(kind -> counter("fearless.handle.leaked",
+            leaked = ByName.unbounded(kind -> counter("fearless.handle.leaked",
                     "Guards or moved values that became unreachable unclosed or unreceived", "handles",
                     tags.and("kind", kind)));
         }
@@ -313,7 +350,7 @@ final class MeterListener implements TelemetryListener {
                     BaseUnits.TASKS, tags);
             completed = counter("fearless.executor.completed", "Accepted tasks that ended, whatever the outcome (withdrawn ones as cancelled)",
                     BaseUnits.TASKS, tags);
-            idle = timer("fearless.executor.idle", "Time from acceptance to start, including the wait for a permit", tags);
+            idle = waitTimer("fearless.executor.idle", "Time from acceptance to start, including the wait for a permit", tags);
             execution = new ByOutcome<>(outcome -> timer("fearless.executor", "Time tasks spent executing",
                     tags.and("outcome", outcome.tag())));
             gauge("fearless.executor.active", "Tasks holding a permit and running now", BaseUnits.TASKS, tags, live,
@@ -329,18 +366,66 @@ final class MeterListener implements TelemetryListener {
         return Math.max(0, count.get()); // binding after a component opened makes the count start low
     }
 
-    /** Groups keyed by a bounded string, created on first use and kept. */
+    /**
+     * Groups keyed by a component name, created on first use and kept, at most {@code max} of
+     * them: further names share one overflow group under {@link FearlessMetrics#OVERFLOW_NAME}.
+     * The cap is exact: a name is admitted inside {@code computeIfAbsent}'s atomic mapping, and a
+     * refused name maps to nothing (the function returns null), so the map never grows past it.
+     */
     private static final class ByName<G> {
         private final ConcurrentHashMap<String, G> groups = new ConcurrentHashMap<>();
         private final Function<String, G> factory;
+        private final int max;
+        private final AtomicInteger admitted = new AtomicInteger();
+        private final Supplier<Counter> overflowCounter;
+        private volatile @Nullable G overflow;
+        private volatile @Nullable Counter overflowed;
 
-        ByName(Function<String, G> factory) {
+        ByName(Function<String, G> factory, int max, Supplier<Counter> overflowCounter) {
             this.factory = factory;
+            this.max = max;
+            this.overflowCounter = overflowCounter;
+        }
+
+        static <G> ByName<G> unbounded(Function<String, G> factory) {
+            return new ByName<>(factory, Integer.MAX_VALUE, () -> {
+                throw new AssertionError("an unbounded group never overflows");
+            });
         }
 
         G get(String name) {
             G group = groups.get(name);
-            return group != null ? group : groups.computeIfAbsent(name, factory);
+            if (group != null) {
+                return group;
+            }
+            group = groups.computeIfAbsent(name, this::admit);
+            return group != null ? group : overflow();
+        }
+
+        private @Nullable G admit(String name) {
+            for (int n = admitted.get(); n < max; n = admitted.get()) {
+                if (admitted.compareAndSet(n, n + 1)) {
+                    return factory.apply(name);
+                }
+            }
+            return null;
+        }
+
+        private G overflow() {
+            G group = overflow;
+            Counter counter = overflowed;
+            if (group == null || counter == null) {
+                synchronized (this) { // once per kind: the warning and the overflow meters
+                    if (overflowed == null) {
+                        overflowed = overflowCounter.get();
+                        overflow = factory.apply(FearlessMetrics.OVERFLOW_NAME);
+                    }
+                    group = overflow;
+                    counter = overflowed;
+                }
+            }
+            counter.increment();
+            return group;
         }
     }
 }
