@@ -9,7 +9,8 @@
  *   <li>{@link dev.fearless.handle} — ownership-checked shared handles;</li>
  *   <li>{@link dev.fearless.lock} — ordered multi-lock and the lock-order checker;</li>
  *   <li>{@link dev.fearless.bridge} — virtual-thread executors and the async bridge;</li>
- *   <li>{@link dev.fearless.telemetry} — the listener and context-propagation SPIs.</li>
+ *   <li>{@link dev.fearless.telemetry} — the listener SPI;</li>
+ *   <li>{@link dev.fearless.context} — the context-propagation SPI.</li>
  * </ul>
  */
 module dev.fearless {
@@ -22,7 +23,8 @@ module dev.fearless {
     exports dev.fearless.handle;
     exports dev.fearless.bridge;
     exports dev.fearless.telemetry;
+    exports dev.fearless.context;
     // dev.fearless.internal is deliberately not exported.
 
-    uses dev.fearless.telemetry.ContextPropagator;
+    uses dev.fearless.context.ContextPropagator;
 }

@@ -93,7 +93,7 @@ public final class Bridge {
      * Runs {@code task} on a new virtual thread and returns its future. The future completes with
      * the task's result or with the exception the task threw, not wrapped; {@code cancel(true)}
      * interrupts the thread, and a task cancelled before it starts never runs. The calling
-     * thread's context ({@link dev.fearless.telemetry.ContextPropagation#defaults()}) is carried
+     * thread's context ({@link dev.fearless.context.ContextPropagation#defaults()}) is carried
      * into the task. The threads belong to a shared executor named {@code "async"} that reports to
      * telemetry under that name.
      *

@@ -1,6 +1,6 @@
 package dev.fearless.bridge;
 
-import dev.fearless.telemetry.ContextSnapshot;
+import dev.fearless.context.ContextSnapshot;
 import dev.fearless.telemetry.Outcome;
 import dev.fearless.telemetry.TelemetryListener;
 import dev.fearless.telemetry.Telemetry;

@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
 final class TaskFuture<T> extends CompletableFuture<T> implements Runnable {
 
     /*
-     * Implementation overview: this is the body a Task runs. run() calls the callable on the
+     * Implementation overview: this is the body an ExecutorTask runs. run() calls the callable on the
      * task's thread and completes the future; `threw` records whether the callable itself failed
      * (the future may also have been completed or cancelled from outside meanwhile) and is
      * written and read only by that thread. `task` is set once, before the future is returned to
@@ -24,7 +24,7 @@ final class TaskFuture<T> extends CompletableFuture<T> implements Runnable {
 
     private final Callable<T> callable;
     private final Object submitted; // what the caller gave: a Runnable or a Callable
-    private @Nullable Task task;
+    private @Nullable ExecutorTask task;
     private boolean threw;
 
     TaskFuture(Callable<T> callable, Object submitted) {
@@ -32,7 +32,7 @@ final class TaskFuture<T> extends CompletableFuture<T> implements Runnable {
         this.submitted = submitted;
     }
 
-    void bind(Task task) {
+    void bind(ExecutorTask task) {
         this.task = task;
     }
 
@@ -58,7 +58,7 @@ final class TaskFuture<T> extends CompletableFuture<T> implements Runnable {
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
         boolean cancelled = super.cancel(mayInterruptIfRunning);
-        Task bound = task;
+        ExecutorTask bound = task;
         if (cancelled && bound != null) {
             bound.cancelled(mayInterruptIfRunning);
         }

@@ -1,6 +1,6 @@
 package dev.fearless.bridge;
 
-import dev.fearless.telemetry.ContextPropagation;
+import dev.fearless.context.ContextPropagation;
 import dev.fearless.telemetry.ExecutorState;
 import dev.fearless.telemetry.Outcome;
 import dev.fearless.telemetry.Telemetry;
@@ -123,8 +123,8 @@ public final class VirtualExecutor extends AbstractExecutorService implements Sc
      * tracked by the JDK's root container, a second set per task), interrupts them on
      * shutdownNow, and signals termination when the last one ends after shutdown. This class
      * keeps no per-task registry of its own, so its per-task cost is that executor's plus the
-     * Task object, the context capture, two LongAdder increments and, only for a task with a
-     * future or one that waited for a permit, one CAS on the Task.
+     * ExecutorTask object, the context capture, two LongAdder increments and, only for a task with a
+     * future or one that waited for a permit, one CAS on the ExecutorTask.
      *
      * State: `state` holds SHUTDOWN and STOP bits, set with getAndBitwiseOr before the inner
      * executor is shut down. Submission checks SHUTDOWN first (fast refusal); the inner
@@ -133,7 +133,7 @@ public final class VirtualExecutor extends AbstractExecutorService implements Sc
      *
      * Slow-path registries (concurrent sets, touched only by tasks that must wait):
      *  - `waiters`: tasks under enqueue() parked for a permit. shutdownNow sets STOP, withdraws
-     *    every waiter it finds (Task's CAS from NEW decides exactly once), then interrupts all
+     *    every waiter it finds (ExecutorTask's CAS from NEW decides exactly once), then interrupts all
      *    threads. A waiter woken by that interrupt that was not withdrawn (it registered after the
      *    walk) is still accepted work: it waits for a permit without interruption and runs with
      *    its interrupt status set, like a task that had not yet started when shutdownNow ran.
@@ -194,7 +194,7 @@ public final class VirtualExecutor extends AbstractExecutorService implements Sc
     private final ContextPropagation propagation;
 
     private volatile int state;
-    private final Set<Task> waiters = ConcurrentHashMap.newKeySet();
+    private final Set<ExecutorTask> waiters = ConcurrentHashMap.newKeySet();
     private final Set<ScheduledTask<?>> timers = ConcurrentHashMap.newKeySet();
 
     private final LongAdder submitted = new LongAdder();
@@ -258,7 +258,7 @@ public final class VirtualExecutor extends AbstractExecutorService implements Sc
     public void execute(Runnable command) {
         Objects.requireNonNull(command, "command");
         TelemetryListener listener = Telemetry.listener();
-        admit(new Task(this, command, propagation.capture(), listener == null ? 0L : System.nanoTime()), listener);
+        admit(new ExecutorTask(this, command, propagation.capture(), listener == null ? 0L : System.nanoTime()), listener);
     }
 
     /**
@@ -311,13 +311,13 @@ public final class VirtualExecutor extends AbstractExecutorService implements Sc
 
     private <T> CompletableFuture<T> submitFuture(TaskFuture<T> future) {
         TelemetryListener listener = Telemetry.listener();
-        Task task = new Task(this, future, propagation.capture(), listener == null ? 0L : System.nanoTime());
+        ExecutorTask task = new ExecutorTask(this, future, propagation.capture(), listener == null ? 0L : System.nanoTime());
         future.bind(task);
         admit(task, listener);
         return future;
     }
 
-    private void admit(Task task, @Nullable TelemetryListener listener) {
+    private void admit(ExecutorTask task, @Nullable TelemetryListener listener) {
         if (isShutdown()) {
             throw reject(TaskRejectedException.Reason.SHUT_DOWN, listener, null);
         }
@@ -357,7 +357,7 @@ public final class VirtualExecutor extends AbstractExecutorService implements Sc
     // ------------------------------------------------------------------ running
 
     /** The body of a task's thread. */
-    void runTask(Task task) {
+    void runTask(ExecutorTask task) {
         TelemetryListener listener = Telemetry.listener();
         boolean permit = mode != UNLIMITED && mode != ENQUEUE; // the submitter acquired it
         boolean waited = false;
@@ -480,7 +480,7 @@ public final class VirtualExecutor extends AbstractExecutorService implements Sc
      * withdrawn or its wait interrupted (it will not run); a task that shutdownNow's interrupt
      * wakes but did not withdraw still gets a permit and runs, with its interrupt status set.
      */
-    private int acquireInTask(Task task) {
+    private int acquireInTask(ExecutorTask task) {
         Semaphore p = Objects.requireNonNull(permits);
         if (!p.hasQueuedThreads() && p.tryAcquire()) {
             return ACQUIRED_AT_ONCE;
@@ -742,7 +742,7 @@ public final class VirtualExecutor extends AbstractExecutorService implements Sc
     public List<Runnable> shutdownNow() {
         STATE.getAndBitwiseOr(this, SHUTDOWN | STOP);
         List<Runnable> neverStarted = new ArrayList<>();
-        for (Task task : waiters) {
+        for (ExecutorTask task : waiters) {
             task.withdraw(neverStarted);
         }
         for (ScheduledTask<?> timer : timers) {
@@ -926,7 +926,7 @@ public final class VirtualExecutor extends AbstractExecutorService implements Sc
      * VirtualExecutor executor = VirtualExecutor.builder()
      *         .name("search")
      *         .limit(8, LimitPolicy.reject())
-     *         .contextPropagation(ContextPropagation.defaults().with(ContextPropagator.scopedValues(USER)))
+     *         .context(ContextPropagation.defaults().with(ContextPropagator.scopedValues(USER)))
      *         .build();
      * }</pre>
      */
@@ -994,12 +994,12 @@ public final class VirtualExecutor extends AbstractExecutorService implements Sc
         /**
          * Sets the context carried from the submitting thread into each task.
          *
-         * @param propagation the propagation; {@link ContextPropagation#none()} carries nothing
+         * @param context the propagation; {@link ContextPropagation#none()} carries nothing
          * @return this builder
-         * @throws NullPointerException if {@code propagation} is null
+         * @throws NullPointerException if {@code context} is null
          */
-        public Builder contextPropagation(ContextPropagation propagation) {
-            this.propagation = Objects.requireNonNull(propagation, "propagation");
+        public Builder context(ContextPropagation context) {
+            this.propagation = Objects.requireNonNull(context, "context");
             return this;
         }
 

@@ -1,7 +1,7 @@
 package dev.fearless.scope;
 
-import dev.fearless.telemetry.ContextPropagation;
-import dev.fearless.telemetry.ContextPropagator;
+import dev.fearless.context.ContextPropagation;
+import dev.fearless.context.ContextPropagator;
 import dev.fearless.telemetry.Outcome;
 import dev.fearless.telemetry.Telemetry;
 import dev.fearless.telemetry.TelemetryListener;

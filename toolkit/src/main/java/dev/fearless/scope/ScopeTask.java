@@ -1,6 +1,6 @@
 package dev.fearless.scope;
 
-import dev.fearless.telemetry.ContextSnapshot;
+import dev.fearless.context.ContextSnapshot;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;

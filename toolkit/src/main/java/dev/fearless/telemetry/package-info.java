@@ -1,5 +1,6 @@
 /**
- * The listener SPI every component reports through, and the context-propagation SPI.
+ * The listener SPI every component reports through. Context propagation lives in
+ * {@link dev.fearless.context}.
  */
 @NullMarked
 package dev.fearless.telemetry;

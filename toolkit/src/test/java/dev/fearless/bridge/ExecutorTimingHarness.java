@@ -1,6 +1,6 @@
 package dev.fearless.bridge;
 
-import dev.fearless.telemetry.ContextPropagation;
+import dev.fearless.context.ContextPropagation;
 import dev.fearless.telemetry.Outcome;
 import dev.fearless.telemetry.Telemetry;
 import dev.fearless.telemetry.TelemetryListener;
@@ -67,7 +67,7 @@ final class ExecutorTimingHarness {
         Supplier<ExecutorService> jdk = Executors::newVirtualThreadPerTaskExecutor;
         Supplier<ExecutorService> fearless = () -> VirtualExecutor.builder().name("bench").build();
         Supplier<ExecutorService> fearlessNoContext =
-                () -> VirtualExecutor.builder().name("bench").contextPropagation(ContextPropagation.none()).build();
+                () -> VirtualExecutor.builder().name("bench").context(ContextPropagation.none()).build();
         for (int warm = 0; warm < 3; warm++) {
             time(jdk, tasks);
             time(fearless, tasks);

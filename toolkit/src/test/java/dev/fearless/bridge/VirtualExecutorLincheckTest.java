@@ -1,6 +1,6 @@
 package dev.fearless.bridge;
 
-import dev.fearless.telemetry.ContextPropagation;
+import dev.fearless.context.ContextPropagation;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +39,7 @@ class VirtualExecutorLincheckTest {
 
     private static VirtualExecutor executor(LimitPolicy policy) {
         return VirtualExecutor.builder().threadFactory(Thread.ofPlatform().factory()).limit(LIMIT, policy)
-                .contextPropagation(ContextPropagation.none()).build();
+                .context(ContextPropagation.none()).build();
     }
 
     /**

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fearless.telemetry.ContextPropagation;
-import dev.fearless.telemetry.ContextPropagator;
+import dev.fearless.context.ContextPropagation;
+import dev.fearless.context.ContextPropagator;
 import dev.fearless.telemetry.Telemetry;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -196,7 +196,7 @@ class VirtualExecutorTest {
     void theSubmittersContextFlowsIntoTheTaskAndNotBack(Threads threads) throws Exception {
         ContextPropagation propagation = ContextPropagation.defaults().with(ContextPropagator.scopedValues(USER));
         try (VirtualExecutor executor = VirtualExecutor.builder().threadFactory(threads.factory())
-                .contextPropagation(propagation).build()) {
+                .context(propagation).build()) {
             MDC.put("request", "r-7");
             CompletableFuture<String> seen = ScopedValue.where(USER, "ada").call(() -> executor.submit(() -> {
                 MDC.put("inside", "x");
@@ -213,7 +213,7 @@ class VirtualExecutorTest {
 
     @Test
     void noContextPropagationCarriesNothing() throws Exception {
-        try (VirtualExecutor executor = VirtualExecutor.builder().contextPropagation(ContextPropagation.none()).build()) {
+        try (VirtualExecutor executor = VirtualExecutor.builder().context(ContextPropagation.none()).build()) {
             MDC.put("request", "r-8");
             assertNull(executor.submit(() -> MDC.get("request")).get());
         }
@@ -303,8 +303,8 @@ class VirtualExecutorTest {
                 assertThrows(IllegalArgumentException.class, () -> builder.limit(0, LimitPolicy.block())).getMessage());
         assertEquals("policy", assertThrows(NullPointerException.class, () -> builder.limit(1, null)).getMessage());
         assertEquals("threadFactory", assertThrows(NullPointerException.class, () -> builder.threadFactory(null)).getMessage());
-        assertEquals("propagation", assertThrows(NullPointerException.class,
-                () -> builder.contextPropagation(null)).getMessage());
+        assertEquals("context", assertThrows(NullPointerException.class,
+                () -> builder.context(null)).getMessage());
     }
 
     @Test

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fearless.telemetry.ContextPropagation;
-import dev.fearless.telemetry.ContextPropagator;
+import dev.fearless.context.ContextPropagation;
+import dev.fearless.context.ContextPropagator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;

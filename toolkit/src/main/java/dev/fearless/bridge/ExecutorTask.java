@@ -1,6 +1,6 @@
 package dev.fearless.bridge;
 
-import dev.fearless.telemetry.ContextSnapshot;
+import dev.fearless.context.ContextSnapshot;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.List;
@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * One accepted task of a {@link VirtualExecutor}: the body of the one thread that runs it.
  */
-final class Task implements Runnable {
+final class ExecutorTask implements Runnable {
 
     /*
      * Implementation overview: `state` moves NEW -> RUNNING (by the task's own thread, once it
@@ -39,8 +39,8 @@ final class Task implements Runnable {
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
-            STATE = lookup.findVarHandle(Task.class, "state", int.class);
-            THREAD = lookup.findVarHandle(Task.class, "thread", Thread.class);
+            STATE = lookup.findVarHandle(ExecutorTask.class, "state", int.class);
+            THREAD = lookup.findVarHandle(ExecutorTask.class, "thread", Thread.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -53,7 +53,7 @@ final class Task implements Runnable {
     private volatile @Nullable Thread thread;
     private volatile int state;
 
-    Task(VirtualExecutor executor, Runnable body, ContextSnapshot context, long acceptedNanos) {
+    ExecutorTask(VirtualExecutor executor, Runnable body, ContextSnapshot context, long acceptedNanos) {
         this.executor = executor;
         this.body = body;
         this.context = context;
@@ -121,6 +121,6 @@ final class Task implements Runnable {
 
     @Override
     public String toString() {
-        return "Task[" + body + "]";
+        return "ExecutorTask[" + body + "]";
     }
 }

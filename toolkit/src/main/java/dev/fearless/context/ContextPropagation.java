@@ -1,4 +1,4 @@
-package dev.fearless.telemetry;
+package dev.fearless.context;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.fearless.telemetry;
+package dev.fearless.context;
 
 /**
  * Thread context captured on one thread, ready to be installed around work on another; produced

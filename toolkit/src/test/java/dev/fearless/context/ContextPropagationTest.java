@@ -1,4 +1,4 @@
-package dev.fearless.telemetry;
+package dev.fearless.context;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
