@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Suite 5, handles: one thread increments a counter held in shared state, uncontended. Fearless
- * {@code Shared.update(counter -> counter.value++)} (the value is reachable only inside the
+ * {@code Shared.mutate(counter -> counter.value++)} (the value is reachable only inside the
  * closure; no listener, lock-order checker off, default leak detection) vs the same counter behind
  * a {@code ReentrantLock} with {@code lock(); try { ... } finally { unlock(); }}, the code
  * {@code Shared} replaces. The counter is a field of reachable state, so the increments are not
@@ -44,10 +44,10 @@ public class HandleBenchmark {
     /** Creates the state. */
     public HandleBenchmark() {}
 
-    /** {@code Shared.update} with a non-capturing closure. */
+    /** {@code Shared.mutate} with a non-capturing closure. */
     @Benchmark
     public void sharedUpdate() {
-        shared.update(INCREMENT);
+        shared.mutate(INCREMENT);
     }
 
     /** {@code ReentrantLock} with try/finally around the same work. */

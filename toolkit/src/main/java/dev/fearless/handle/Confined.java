@@ -1,8 +1,9 @@
 package dev.fearless.handle;
 
+import dev.fearless.internal.Names;
+import dev.fearless.internal.Threads;
 import dev.fearless.telemetry.Telemetry;
 import java.util.ArrayList;
-import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -79,9 +80,10 @@ public final class Confined<T extends @Nullable Object> {
      * @param <T> the value type
      * @return the handle
      * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is blank
      */
     public static <T extends @Nullable Object> Confined<T> of(String name, T value) {
-        return new Confined<>(Objects.requireNonNull(name, "name"), value);
+        return new Confined<>(Names.requireValid(name), value);
     }
 
     /**
@@ -153,7 +155,7 @@ public final class Confined<T extends @Nullable Object> {
      */
     @Override
     public String toString() {
-        return "Confined['" + name + "', owner " + Sites.describe(owner) + "]";
+        return "Confined['" + name + "', owner " + Threads.describe(owner) + "]";
     }
 
     private void checkOwner(String operation) {
@@ -164,7 +166,7 @@ public final class Confined<T extends @Nullable Object> {
 
     private BorrowException conflict(String operation, String state) {
         Sites.Site outstanding = sites.isEmpty() ? null : sites.getLast();
-        return new BorrowException(operation + " on " + handle + " by thread " + Sites.describe(owner) + " refused: "
+        return new BorrowException(operation + " on " + handle + " by " + Threads.describe(owner) + " refused: "
                 + state + (outstanding != null ? " (the cause shows where the outstanding borrow was taken)"
                         : " (borrow sites are not recorded; set -D" + Diagnostics.BORROW_SITES_PROPERTY
                                 + "=true or call Diagnostics.setRecordBorrowSites(true) to see where)")

@@ -15,7 +15,7 @@ import java.util.Objects;
  * taken (or the value moved), and by a
  * {@link dev.fearless.telemetry.TelemetryListener#handleLeaked(String, String) handleLeaked}
  * event with kind {@code "guard"} or {@code "move"}. Reports come from a {@link java.lang.ref.Cleaner}
- * thread. The closure forms ({@code read}, {@code update}) take no guard and are never tracked.
+ * thread. The closure forms ({@code read}, {@code update}, {@code mutate}) take no guard and are never tracked.
  * <ul>
  *   <li>{@link LeakDetection#OFF}: nothing is tracked.</li>
  *   <li>{@link LeakDetection#SAMPLED} (default): one guard in {@value #SAMPLE_INTERVAL} (chosen at

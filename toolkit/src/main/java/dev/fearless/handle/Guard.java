@@ -5,7 +5,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Access to a handle's value for as long as the guard is open: a held lock of a {@link Shared}
  * or {@link SharedRw}, or a borrow of a {@link Confined}. Use it in a try-with-resources statement
- * on the thread that took it; {@link WriteGuard} adds {@link WriteGuard#set(Object) set}.
+ * on the thread that took it; {@link WriteGuard} adds {@link WriteGuard#set(Object) set}, and
+ * {@link LockGuard} waiting for a condition.
  *
  * <ul>
  *   <li>{@link #get()} and {@link #close()} from another thread throw {@link WrongThreadException}
@@ -19,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  *       unreachable.</li>
  *   <li>Java does not tell {@code close()} that an exception is propagating, so an exception
  *       thrown inside a guard block does not poison the handle; the closure forms
- *       ({@code update}, {@code read}) do poison.</li>
+ *       ({@code update}, {@code mutate}, {@code read}) do poison (see {@link Shared}).</li>
  * </ul>
  *
  * <pre>{@code

@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * try {
- *     counter.update(c -> c.increment());
+ *     counter.mutate(c -> c.increment());
  * } catch (HandleException e) {
  *     switch (e) {
  *         case PoisonedException p -> log.warn("counter poisoned by", p.getCause());

@@ -1,5 +1,6 @@
 package dev.fearless.handle;
 
+import dev.fearless.internal.Threads;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,7 +22,12 @@ abstract non-sealed class Held<T extends @Nullable Object> implements Guard<T> {
     private boolean closed;
 
     Held(String name, String handle) {
-        this.tracker = Leaks.guard(this, name, handle);
+        this(name, handle, true);
+    }
+
+    /** {@code track} false for a guard whose lifetime the handle bounds itself (never leaked). */
+    Held(String name, String handle, boolean track) {
+        this.tracker = track ? Leaks.guard(this, name, handle) : null;
     }
 
     /** Reads the value; called by the owner while the guard is open. */
@@ -60,8 +66,8 @@ abstract non-sealed class Held<T extends @Nullable Object> implements Guard<T> {
             throw Sites.wrongThread(operation + " on a guard of " + handle(), owner);
         }
         if (closed) {
-            throw new GuardClosedException(operation + " on a closed guard of " + handle() + " by thread "
-                    + Sites.describe(owner) + ": the value is reachable only while the guard is open; take a"
+            throw new GuardClosedException(operation + " on a closed guard of " + handle() + " by "
+                    + Threads.describe(owner) + ": the value is reachable only while the guard is open; take a"
                     + " new guard, and do not use one after its try-with-resources block");
         }
     }

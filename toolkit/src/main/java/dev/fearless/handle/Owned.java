@@ -1,5 +1,7 @@
 package dev.fearless.handle;
 
+import dev.fearless.internal.Names;
+import dev.fearless.internal.Threads;
 import dev.fearless.telemetry.Telemetry;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -85,9 +87,10 @@ public final class Owned<T extends @Nullable Object> {
      * @param <T> the value type
      * @return the handle
      * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is blank
      */
     public static <T extends @Nullable Object> Owned<T> of(String name, T value) {
-        return new Owned<>(Objects.requireNonNull(name, "name"), value, Thread.currentThread());
+        return new Owned<>(Names.requireValid(name), value, Thread.currentThread());
     }
 
     /**
@@ -176,7 +179,7 @@ public final class Owned<T extends @Nullable Object> {
      */
     @Override
     public String toString() {
-        return "Owned['" + name + "', owner " + Sites.describe(owner) + (moved != null ? ", moved]" : "]");
+        return "Owned['" + name + "', owner " + Threads.describe(owner) + (moved != null ? ", moved]" : "]");
     }
 
     private void check(String operation) {
@@ -247,9 +250,9 @@ public final class Owned<T extends @Nullable Object> {
             Object value = SLOT.getAndSet(this, TAKEN);
             if (value == TAKEN) {
                 Thread first = receiver;
-                throw new MovedException("receive() of the value moved out of " + handle + " by thread "
-                        + Sites.describe(Thread.currentThread()) + ": it was already received by "
-                        + (first == null ? "another thread" : "thread " + Sites.describe(first))
+                throw new MovedException("receive() of the value moved out of " + handle + " by "
+                        + Threads.current() + ": it was already received by "
+                        + (first == null ? "another thread" : Threads.describe(first))
                         + "; a moved value has one new owner (the cause shows where it was moved)", site);
             }
             receiver = Thread.currentThread();
@@ -276,15 +279,15 @@ public final class Owned<T extends @Nullable Object> {
         @Override
         public String toString() {
             Thread first = receiver;
-            return "Moved[" + handle + (first != null ? ", received by " + Sites.describe(first) + "]"
+            return "Moved[" + handle + (first != null ? ", received by " + Threads.describe(first) + "]"
                     : slot == TAKEN ? ", received]" : ", in transit]");
         }
 
         MovedException usedAfterMove(String operation) {
             Thread first = receiver;
-            return new MovedException(operation + " on " + handle + " by thread " + Sites.describe(Thread.currentThread())
+            return new MovedException(operation + " on " + handle + " by " + Threads.current()
                     + " after its value was moved out (the cause shows where), "
-                    + (first != null ? "and received by thread " + Sites.describe(first)
+                    + (first != null ? "and received by " + Threads.describe(first)
                             : slot == TAKEN ? "and received" : "not received yet")
                     + ": the old handle is dead; use the handle the receiver got from Moved.receive()", site);
         }

@@ -1,5 +1,6 @@
 package dev.fearless.handle;
 
+import dev.fearless.internal.Threads;
 import dev.fearless.telemetry.Telemetry;
 import dev.fearless.telemetry.TelemetryListener;
 import java.util.function.Supplier;
@@ -19,13 +20,13 @@ final class Poison {
 
     static PoisonedException poisoned(String handle, Throwable cause, Supplier<WriteGuard<?>> into, Runnable clear) {
         return new PoisonedException(handle + " is poisoned: an exception (the cause) was thrown while a thread held"
-                + " it for writing, so the value may be half updated; access from thread "
-                + Sites.describe(Thread.currentThread()) + " refused. Repair it through PoisonedException.into() and"
+                + " it for writing, so the value may be half updated; access by "
+                + Threads.current() + " refused. Repair it through PoisonedException.into() and"
                 + " call clearPoison(), or build the handle with poisoning(false)", cause, into, clear);
     }
 
     static BorrowException reentered(String handle, String held, String requested) {
-        return new BorrowException("thread " + Sites.describe(Thread.currentThread()) + " asked for " + requested
+        return new BorrowException(Threads.current() + " asked for " + requested
                 + " access to " + handle + " while it already holds " + held + " access: a second guard would alias"
                 + " (or deadlock on) the first; use the value through the guard or closure it already has", null);
     }

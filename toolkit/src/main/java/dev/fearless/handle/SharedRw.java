@@ -1,12 +1,13 @@
 package dev.fearless.handle;
 
+import dev.fearless.internal.Durations;
+import dev.fearless.internal.Names;
 import dev.fearless.lock.LockOrderChecker;
 import dev.fearless.lock.LockOrderException;
 import dev.fearless.lock.OrderedReadWriteLock;
 import dev.fearless.lock.RankedLock;
 import dev.fearless.telemetry.Telemetry;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -21,17 +22,23 @@ import org.jspecify.annotations.Nullable;
  * name.
  *
  * <ul>
- *   <li>Closures: {@link #read(Function)} under the read lock; {@link #update(Consumer)} (change
- *       in place) and {@link #updateAndGet(UnaryOperator)} (replace) under the write lock.</li>
+ *   <li>Closures: {@link #read(Function)} under the read lock; {@link #update(UnaryOperator)}
+ *       (replace the value with what the function returns) and {@link #mutate(Consumer)} (change
+ *       a mutable value in place; a value that cannot change in place is refused) under the write
+ *       lock, as for {@link Shared}.</li>
  *   <li>Guards, in try-with-resources: {@link #read()}, {@link #readInterruptibly()},
  *       {@link #tryRead(Duration)} return a {@link Guard}; {@link #write()},
- *       {@link #writeInterruptibly()}, {@link #tryWrite(Duration)} a {@link WriteGuard}.</li>
+ *       {@link #writeInterruptibly()}, {@link #tryWrite(Duration)} a {@link LockGuard}, which can
+ *       also {@linkplain LockGuard#await(java.util.function.Predicate) wait} until the value
+ *       satisfies a condition (every write wakes such waiters).</li>
  * </ul>
  *
  * <pre>{@code
  * SharedRw<Map<String, Price>> prices = SharedRw.of("prices", new HashMap<>());
  * Price p = prices.read(map -> map.get("ACME"));             // many readers at once
- * prices.update(map -> map.put("ACME", new Price(42)));       // one writer
+ * prices.mutate(map -> map.put("ACME", new Price(42)));       // one writer, in place
+ * SharedRw<Integer> version = SharedRw.of(1);
+ * version.update(v -> v + 1);                                  // one writer, replacing
  * try (Guard<Map<String, Price>> view = prices.read()) {
  *     render(view.get());
  * }
@@ -40,11 +47,13 @@ import org.jspecify.annotations.Nullable;
  * <p>Rules, as for {@link Shared}: guards are confined to their thread and dead after close; a
  * thread that holds the write lock may not take the handle again, and one that holds a read lock
  * may take another read lock but not the write lock (upgrading would deadlock), which throws
- * {@link BorrowException}. <b>Poisoning</b>, as in Rust, comes only from writers: an exception
- * thrown by an {@code update} closure poisons the handle, and from then on every access, reads
- * included, throws {@link PoisonedException} until {@link #clearPoison()}; an exception in a
- * {@code read} closure is rethrown and poisons nothing. Build with {@code poisoning(false)} to
- * turn poisoning off. The read lock is non-fair, as {@code ReentrantReadWriteLock}'s.
+ * {@link BorrowException}. <b>Poisoning</b>, as in Rust, comes only from writers, and follows
+ * {@link Shared}'s rule: an unchecked exception thrown by an {@code update} or {@code mutate}
+ * closure (but not a {@link HandleException} or {@link LockOrderException} raised by the toolkit
+ * inside it) poisons the handle, and from then on every access, reads included, throws
+ * {@link PoisonedException} until {@link #clearPoison()}; an exception in a {@code read} closure
+ * is rethrown and poisons nothing. Build with {@code poisoning(false)} to turn poisoning off. The
+ * read lock is non-fair, as {@code ReentrantReadWriteLock}'s.
  *
  * <p>Memory consistency effects: actions in a thread prior to releasing the write lock
  * happen-before actions subsequent to a later acquisition of the read or write lock by another
@@ -55,30 +64,24 @@ import org.jspecify.annotations.Nullable;
 public final class SharedRw<T extends @Nullable Object> {
 
     /*
-     * Implementation overview: as Shared, with an OrderedReadWriteLock. The value is a plain
-     * field written only under the write lock and read under either lock. Reentry is checked
-     * before acquiring: read-in-write and write-in-anything throw; read-in-read is allowed (the
-     * JDK's read lock lets a thread that holds a read hold take another even when a writer is
-     * queued, so it cannot deadlock).
+     * Implementation overview: as Shared, with the two locks of an OrderedReadWriteLock given to
+     * Core, which holds the value, poisoning, reentry checks, closures, guards and waiting. Reentry
+     * is checked before acquiring: read-in-write and write-in-anything throw; read-in-read is
+     * allowed (the JDK's read lock lets a thread that holds a read hold take another even when a
+     * writer is queued, so it cannot deadlock). Waiting needs a condition, which only the write
+     * lock has, so only write guards wait.
      */
 
     private final OrderedReadWriteLock rw;
     private final RankedLock readLock;
     private final RankedLock writeLock;
-    private final String name;
-    private final String handle;
-    private final boolean poisoning;
-    private volatile @Nullable Throwable poison;
-    private T value;
+    private final Core<T> core;
 
     private SharedRw(@Nullable String name, @Nullable String lockClass, boolean poisoning, T value) {
         this.rw = new OrderedReadWriteLock(name, lockClass);
         this.readLock = rw.readLock();
         this.writeLock = rw.writeLock();
-        this.name = Telemetry.nameOrDefault(name);
-        this.handle = "SharedRw '" + this.name + "'";
-        this.poisoning = poisoning;
-        this.value = value;
+        this.core = new Core<>("SharedRw", name, readLock, writeLock, poisoning, value);
     }
 
     /**
@@ -103,7 +106,7 @@ public final class SharedRw<T extends @Nullable Object> {
      * @throws IllegalArgumentException if {@code name} is blank
      */
     public static <T extends @Nullable Object> SharedRw<T> of(String name, T value) {
-        return new SharedRw<>(Objects.requireNonNull(name, "name"), null, true, value);
+        return new SharedRw<>(Names.requireValid(name), null, true, value);
     }
 
     /**
@@ -132,42 +135,13 @@ public final class SharedRw<T extends @Nullable Object> {
      * @throws NullPointerException if {@code reader} is null
      */
     public <R extends @Nullable Object> R read(Function<? super T, ? extends R> reader) {
-        Objects.requireNonNull(reader, "reader");
-        enterRead();
-        try {
-            return reader.apply(value);
-        } finally {
-            readLock.unlock();
-        }
-    }
-
-    /**
-     * Holds the write lock while {@code action} changes the (mutable) value in place. An exception
-     * from {@code action} poisons the handle and is rethrown.
-     *
-     * @param action changes the value; must not let it escape
-     * @throws PoisonedException if the handle is poisoned
-     * @throws BorrowException if this thread holds the read or write lock
-     * @throws LockOrderException as for {@link #read(Function)}
-     * @throws NullPointerException if {@code action} is null
-     */
-    public void update(Consumer<? super T> action) {
-        Objects.requireNonNull(action, "action");
-        enterWrite();
-        try {
-            action.accept(value);
-        } catch (Throwable failure) {
-            poison(failure);
-            throw failure;
-        } finally {
-            writeLock.unlock();
-        }
+        return core.read(reader, false);
     }
 
     /**
      * Holds the write lock while {@code updater} computes a new value from the current one, stores
-     * it and returns it. An exception from {@code updater} poisons the handle, leaves the value
-     * unchanged and is rethrown.
+     * it and returns it: the form for an immutable value. An unchecked exception from
+     * {@code updater} poisons the handle, leaves the value unchanged and is rethrown.
      *
      * @param updater computes the new value
      * @return the new value
@@ -176,19 +150,26 @@ public final class SharedRw<T extends @Nullable Object> {
      * @throws LockOrderException as for {@link #read(Function)}
      * @throws NullPointerException if {@code updater} is null
      */
-    public T updateAndGet(UnaryOperator<T> updater) {
-        Objects.requireNonNull(updater, "updater");
-        enterWrite();
-        try {
-            T next = updater.apply(value);
-            value = next;
-            return next;
-        } catch (Throwable failure) {
-            poison(failure);
-            throw failure;
-        } finally {
-            writeLock.unlock();
-        }
+    public T update(UnaryOperator<T> updater) {
+        return core.update(updater);
+    }
+
+    /**
+     * Holds the write lock while {@code action} changes the mutable value in place. A value that
+     * cannot change in place is refused before {@code action} runs, as by
+     * {@link Shared#mutate(Consumer)}. An unchecked exception from {@code action} poisons the
+     * handle and is rethrown.
+     *
+     * @param action changes the value; must not let it escape
+     * @throws UnsupportedOperationException if the value cannot change in place; nothing changes
+     *     and the handle is not poisoned
+     * @throws PoisonedException if the handle is poisoned
+     * @throws BorrowException if this thread holds the read or write lock
+     * @throws LockOrderException as for {@link #read(Function)}
+     * @throws NullPointerException if {@code action} is null
+     */
+    public void mutate(Consumer<? super T> action) {
+        core.mutate(action);
     }
 
     // ------------------------------------------------------------------ read guards
@@ -202,8 +183,8 @@ public final class SharedRw<T extends @Nullable Object> {
      * @throws LockOrderException as for {@link #read(Function)}
      */
     public Guard<T> read() {
-        enterRead();
-        return new ReadGuard();
+        core.enterRead();
+        return core.readGuard();
     }
 
     /**
@@ -216,10 +197,10 @@ public final class SharedRw<T extends @Nullable Object> {
      * @throws LockOrderException as for {@link #read(Function)}
      */
     public Guard<T> readInterruptibly() throws InterruptedException {
-        checkReadAllowed();
+        core.checkReadAllowed();
         readLock.lockInterruptibly();
-        checkPoison(readLock);
-        return new ReadGuard();
+        core.checkPoison(readLock);
+        return core.readGuard();
     }
 
     /**
@@ -236,13 +217,13 @@ public final class SharedRw<T extends @Nullable Object> {
      * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public Optional<Guard<T>> tryRead(Duration timeout) throws InterruptedException {
-        long nanos = Durations.toNanos(timeout);
-        checkReadAllowed();
+        long nanos = Durations.toNanosSaturated(timeout);
+        core.checkReadAllowed();
         if (!readLock.tryLock(nanos, TimeUnit.NANOSECONDS)) {
             return Optional.empty();
         }
-        checkPoison(readLock);
-        return Optional.of(new ReadGuard());
+        core.checkPoison(readLock);
+        return Optional.of(core.readGuard());
     }
 
     // ------------------------------------------------------------------ write guards
@@ -255,9 +236,9 @@ public final class SharedRw<T extends @Nullable Object> {
      * @throws BorrowException if this thread holds the read or write lock
      * @throws LockOrderException as for {@link #read(Function)}
      */
-    public WriteGuard<T> write() {
-        enterWrite();
-        return new WriteLockGuard();
+    public LockGuard<T> write() {
+        core.enterWrite();
+        return core.writeGuard();
     }
 
     /**
@@ -269,11 +250,11 @@ public final class SharedRw<T extends @Nullable Object> {
      * @throws BorrowException if this thread holds the read or write lock
      * @throws LockOrderException as for {@link #read(Function)}
      */
-    public WriteGuard<T> writeInterruptibly() throws InterruptedException {
-        checkWriteAllowed();
+    public LockGuard<T> writeInterruptibly() throws InterruptedException {
+        core.checkWriteAllowed();
         writeLock.lockInterruptibly();
-        checkPoison(writeLock);
-        return new WriteLockGuard();
+        core.checkPoison(writeLock);
+        return core.writeGuard();
     }
 
     /**
@@ -289,31 +270,32 @@ public final class SharedRw<T extends @Nullable Object> {
      * @throws NullPointerException if {@code timeout} is null
      * @throws IllegalArgumentException if {@code timeout} is negative
      */
-    public Optional<WriteGuard<T>> tryWrite(Duration timeout) throws InterruptedException {
-        long nanos = Durations.toNanos(timeout);
-        checkWriteAllowed();
+    public Optional<LockGuard<T>> tryWrite(Duration timeout) throws InterruptedException {
+        long nanos = Durations.toNanosSaturated(timeout);
+        core.checkWriteAllowed();
         if (!writeLock.tryLock(nanos, TimeUnit.NANOSECONDS)) {
             return Optional.empty();
         }
-        checkPoison(writeLock);
-        return Optional.of(new WriteLockGuard());
+        core.checkPoison(writeLock);
+        return Optional.of(core.writeGuard());
     }
 
     // ------------------------------------------------------------------ poisoning
 
     /**
-     * Returns whether the handle is poisoned: a writer threw, and {@link #clearPoison()} has not
-     * been called since. Always {@code false} for a handle built with {@code poisoning(false)}.
+     * Returns whether the handle is poisoned: a writer threw an unchecked exception, and
+     * {@link #clearPoison()} has not been called since. Always {@code false} for a handle built
+     * with {@code poisoning(false)}.
      *
      * @return {@code true} if poisoned
      */
     public boolean isPoisoned() {
-        return poison != null;
+        return core.isPoisoned();
     }
 
     /** Marks the value healthy again, as Rust's {@code RwLock::clear_poison}; takes no lock. */
     public void clearPoison() {
-        poison = null;
+        core.clearPoison();
     }
 
     /**
@@ -322,7 +304,7 @@ public final class SharedRw<T extends @Nullable Object> {
      * @return the name
      */
     public String name() {
-        return name;
+        return core.name;
     }
 
     /**
@@ -332,105 +314,7 @@ public final class SharedRw<T extends @Nullable Object> {
      */
     @Override
     public String toString() {
-        return "SharedRw['" + name + "', " + rw + (poison != null ? ", poisoned]" : "]");
-    }
-
-    // ------------------------------------------------------------------ internals
-
-    private void enterRead() {
-        checkReadAllowed();
-        readLock.lock();
-        checkPoison(readLock);
-    }
-
-    private void enterWrite() {
-        checkWriteAllowed();
-        writeLock.lock();
-        checkPoison(writeLock);
-    }
-
-    private void checkReadAllowed() {
-        if (writeLock.isHeldByCurrentThread()) {
-            throw Poison.reentered(handle, "write", "read");
-        }
-    }
-
-    private void checkWriteAllowed() {
-        if (writeLock.isHeldByCurrentThread()) {
-            throw Poison.reentered(handle, "write", "write");
-        }
-        if (readLock.isHeldByCurrentThread()) {
-            throw Poison.reentered(handle, "read", "write (a read lock cannot be upgraded)");
-        }
-    }
-
-    private void checkPoison(RankedLock held) {
-        Throwable cause = poison;
-        if (cause != null) {
-            held.unlock();
-            throw Poison.poisoned(handle, cause, this::writeIgnoringPoison, this::clearPoison);
-        }
-    }
-
-    private WriteGuard<?> writeIgnoringPoison() {
-        checkWriteAllowed();
-        writeLock.lock();
-        return new WriteLockGuard();
-    }
-
-    /** Called holding the write lock after a closure threw. */
-    private void poison(Throwable failure) {
-        if (poisoning && poison == null) {
-            poison = failure;
-            Poison.reportPoisoned(name);
-        }
-    }
-
-    private final class ReadGuard extends Held<T> {
-        ReadGuard() {
-            super(name, handle);
-        }
-
-        @Override
-        T load() {
-            return value;
-        }
-
-        @Override
-        void release() {
-            readLock.unlock();
-        }
-
-        @Override
-        String handle() {
-            return handle;
-        }
-    }
-
-    private final class WriteLockGuard extends WriteHeld<T> {
-        WriteLockGuard() {
-            super(name, handle);
-        }
-
-        @Override
-        T load() {
-            return value;
-        }
-
-        @Override
-        void store(T next) {
-            value = next;
-        }
-
-        @Override
-        void release() {
-            writeLock.unlock();
-        }
-
-        @Override
-        String handle() {
-            return handle;
-        }
+        return core.describe("SharedRw", rw);
     }
 
     /**
@@ -453,9 +337,10 @@ public final class SharedRw<T extends @Nullable Object> {
          * @param name the name
          * @return this builder
          * @throws NullPointerException if {@code name} is null
+         * @throws IllegalArgumentException if {@code name} is blank
          */
         public Builder name(String name) {
-            this.name = Objects.requireNonNull(name, "name");
+            this.name = Names.requireValid(name);
             return this;
         }
 
@@ -466,9 +351,10 @@ public final class SharedRw<T extends @Nullable Object> {
          * @param lockClass the role
          * @return this builder
          * @throws NullPointerException if {@code lockClass} is null
+         * @throws IllegalArgumentException if {@code lockClass} is blank
          */
         public Builder lockClass(String lockClass) {
-            this.lockClass = Objects.requireNonNull(lockClass, "lockClass");
+            this.lockClass = Names.requireValid(lockClass, "lockClass");
             return this;
         }
 

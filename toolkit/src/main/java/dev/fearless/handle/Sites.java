@@ -1,8 +1,9 @@
 package dev.fearless.handle;
 
+import dev.fearless.internal.Threads;
 import java.io.Serial;
 
-/** Where something happened (a move, a borrow, a guard's creation), and thread descriptions for messages. */
+/** Where something happened (a move, a borrow, a guard's creation), and the wrong-thread exception. */
 final class Sites {
 
     private Sites() {}
@@ -23,22 +24,13 @@ final class Sites {
 
     /** Captures the caller's stack with a message such as {@code "moved by thread \"main\" (#1)"}. */
     static Site capture(String what) {
-        return new Site(what + " by thread " + describe(Thread.currentThread()));
-    }
-
-    /** A thread for messages: {@code "name" (#id)}, or {@code virtual thread #id} when unnamed. */
-    static String describe(Thread thread) {
-        String name = thread.getName();
-        if (name.isEmpty()) {
-            return (thread.isVirtual() ? "virtual thread #" : "thread #") + thread.threadId();
-        }
-        return "\"" + name + "\" (#" + thread.threadId() + ")";
+        return new Site(what + " by " + Threads.current());
     }
 
     /** The exception for a confined object used from a thread other than its owner. */
     static WrongThreadException wrongThread(String what, Thread owner) {
-        return new WrongThreadException(what + " on thread " + describe(Thread.currentThread())
-                + ", but only its owner thread " + describe(owner) + " may use it: pass the value to other"
+        return new WrongThreadException(what + " by " + Threads.current()
+                + ", but only its owner, " + Threads.describe(owner) + ", may use it: pass the value to other"
                 + " threads with a Shared handle or Owned.move(), not by sharing this object");
     }
 }

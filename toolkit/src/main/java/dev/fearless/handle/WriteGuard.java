@@ -4,7 +4,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link Guard} with exclusive access: it may also replace the value. Returned by
- * {@link Shared#lock()}, {@link SharedRw#write()} and {@link Confined#borrowMut()}.
+ * {@link Confined#borrowMut()}, and, as a {@link LockGuard} that can also wait for a
+ * condition, by {@link Shared#lock()} and {@link SharedRw#write()}.
  *
  * <pre>{@code
  * try (WriteGuard<Integer> count = counter.lock()) {
@@ -14,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <T> the value type
  */
-public sealed interface WriteGuard<T extends @Nullable Object> extends Guard<T> permits WriteHeld {
+public sealed interface WriteGuard<T extends @Nullable Object> extends Guard<T> permits WriteHeld, LockGuard {
 
     /**
      * Replaces the guarded value; the handle holds the new value from now on.

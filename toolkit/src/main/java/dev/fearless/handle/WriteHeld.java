@@ -9,6 +9,10 @@ abstract non-sealed class WriteHeld<T extends @Nullable Object> extends Held<T> 
         super(name, handle);
     }
 
+    WriteHeld(String name, String handle, boolean track) {
+        super(name, handle, track);
+    }
+
     /** Stores the value; called by the owner while the guard is open. */
     abstract void store(T value);
 

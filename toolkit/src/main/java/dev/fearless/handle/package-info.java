@@ -6,8 +6,10 @@
  *   <caption>Rust to Fearless</caption>
  *   <tr><th>Rust</th><th>Fearless</th><th>rule checked</th></tr>
  *   <tr><td>{@code Arc<Mutex<T>>}</td><td>{@link dev.fearless.handle.Shared}</td>
- *       <td>value reachable only while locked (closures or a {@link dev.fearless.handle.WriteGuard});
+ *       <td>value reachable only while locked (closures or a {@link dev.fearless.handle.LockGuard});
  *       poisoning</td></tr>
+ *   <tr><td>{@code Condvar}</td><td>{@link dev.fearless.handle.LockGuard#await(java.util.function.Predicate)}</td>
+ *       <td>wait until the value satisfies a condition; every write wakes the waiters</td></tr>
  *   <tr><td>{@code RwLock<T>}</td><td>{@link dev.fearless.handle.SharedRw}</td>
  *       <td>many readers or one writer; writers poison</td></tr>
  *   <tr><td>{@code RefCell<T>} (not {@code Send})</td><td>{@link dev.fearless.handle.Confined}</td>
@@ -27,7 +29,7 @@
  * Shared<Integer> counter = Shared.of("counter", 0);
  * try (var scope = Scope.open()) {
  *     for (int i = 0; i < 10; i++) {
- *         scope.fork(() -> counter.updateAndGet(n -> n + 1));
+ *         scope.fork(() -> counter.update(n -> n + 1));
  *     }
  *     scope.join();
  * }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fearless.internal.Threads;
 import dev.fearless.scope.Scope;
 import dev.fearless.scope.Task;
 import java.util.ArrayList;
@@ -69,7 +70,7 @@ class OwnedTest {
         assertEquals(List.of(1, 2, 3, 4), original);
         assertTrue(moved.isReceived());
         MovedException afterReceipt = assertThrows(MovedException.class, () -> v.set(List.of()));
-        assertTrue(afterReceipt.getMessage().contains("received by thread " + Sites.describe(receiver.get())),
+        assertTrue(afterReceipt.getMessage().contains("received by " + Threads.describe(receiver.get())),
                 afterReceipt.getMessage());
         assertThrows(MovedException.class, v::move);
         MovedException twice = assertThrows(MovedException.class, moved::receive);

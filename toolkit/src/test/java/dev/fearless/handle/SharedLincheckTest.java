@@ -45,18 +45,18 @@ class SharedLincheckTest {
         return thread;
     }
 
-    /** Shared.update(a, b) against Shared.update(b, a): never deadlocks, never loses an update. */
+    /** Shared.mutate(a, b) against Shared.mutate(b, a): never deadlocks, never loses an update. */
     @Test
     void pairUpdatesInOppositeOrdersNeverDeadlock() {
         Lincheck.runConcurrentTest(INVOCATIONS, () -> {
             first = Shared.of(new int[1]);
             second = Shared.of(new int[1]);
             joinAll(
-                    start(() -> Shared.update(first, second, (a, b) -> {
+                    start(() -> Shared.mutate(first, second, (a, b) -> {
                         a[0]++;
                         b[0]++;
                     })),
-                    start(() -> Shared.update(second, first, (b, a) -> {
+                    start(() -> Shared.mutate(second, first, (b, a) -> {
                         b[0]++;
                         a[0]++;
                     })));
@@ -78,7 +78,7 @@ class SharedLincheckTest {
             joinAll(
                     start(() -> {
                         try {
-                            first.update(a -> {
+                            first.mutate(a -> {
                                 a[0] += 10;
                                 throw failure;
                             });
@@ -88,7 +88,7 @@ class SharedLincheckTest {
                     }),
                     start(() -> {
                         try {
-                            first.update(a -> a[0]++);
+                            first.mutate(a -> a[0]++);
                             outcome = "updated";
                         } catch (PoisonedException e) {
                             outcome = e;
@@ -128,7 +128,7 @@ class SharedLincheckTest {
                     outcome = Boolean.FALSE;
                 }
             };
-            joinAll(start(() -> pair.update(p -> {
+            joinAll(start(() -> pair.mutate(p -> {
                 p[0]++;
                 p[1]++;
             })), start(reader));

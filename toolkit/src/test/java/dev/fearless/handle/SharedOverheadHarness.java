@@ -4,7 +4,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An ad-hoc, single-threaded measurement (not a test, not JMH; noisy on a loaded machine):
- * {@code Shared.update} on an int box against a {@code ReentrantLock} with try/finally around the
+ * {@code Shared.mutate} on an int box against a {@code ReentrantLock} with try/finally around the
  * same work, a guard, and the cost of recording Confined borrow sites. Run it with
  * <pre>
  * mvn -q -pl toolkit test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
@@ -12,7 +12,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *     dev.fearless.handle.SharedOverheadHarness
  * </pre>
  * Two runs on the shared 2-core machine (load average 8-10, JDK 25), rounds after the first:
- * ReentrantLock 24-41 ns, Shared.update 25-44 ns, ratio 0.76-1.43 per round, median about 1.1;
+ * ReentrantLock 24-41 ns, Shared.mutate (then named update) 25-44 ns, ratio 0.76-1.43 per round, median about 1.1;
  * a guard 43-91 ns (it allocates, and samples leak tracking); Confined.borrowMut 27-111 ns,
  * 2.5-4.8 us with its site recorded.
  */
@@ -42,7 +42,7 @@ final class SharedOverheadHarness {
             });
             long closure = time(() -> {
                 for (int i = 0; i < OPERATIONS; i++) {
-                    shared.update(b -> b[0]++);
+                    shared.mutate(b -> b[0]++);
                 }
             });
             long guard = time(() -> {
@@ -68,7 +68,7 @@ final class SharedOverheadHarness {
                     }
                 }
             }) * 10;
-            System.out.printf("round %d: ReentrantLock %.1f ns, Shared.update %.1f ns (ratio %.2f), guard %.1f ns (ratio %.2f),"
+            System.out.printf("round %d: ReentrantLock %.1f ns, Shared.mutate %.1f ns (ratio %.2f), guard %.1f ns (ratio %.2f),"
                             + " Confined.borrowMut %.1f ns, with site %.1f ns%n",
                     round, ns(plain), ns(closure), (double) closure / plain, ns(guard), (double) guard / plain,
                     ns(borrow), ns(borrowWithSite));

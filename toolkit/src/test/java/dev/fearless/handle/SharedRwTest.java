@@ -33,10 +33,10 @@ class SharedRwTest {
     @Test
     void closuresReadUnderTheReadLockAndWriteUnderTheWriteLock() {
         SharedRw<Map<String, Integer>> prices = SharedRw.of("prices", new HashMap<>());
-        prices.update(map -> map.put("ACME", 42));
+        prices.mutate(map -> map.put("ACME", 42));
         assertEquals(42, (int) prices.read(map -> map.get("ACME")));
         SharedRw<Integer> version = SharedRw.of(1);
-        assertEquals(2, (int) version.updateAndGet(v -> v + 1));
+        assertEquals(2, (int) version.update(v -> v + 1));
         try (WriteGuard<Integer> guard = version.write()) {
             guard.set(guard.get() * 10);
         }
@@ -113,7 +113,7 @@ class SharedRwTest {
             assertEquals(outer.get(), inner.get());
             BorrowException upgrade = assertThrows(BorrowException.class, value::write);
             assertTrue(upgrade.getMessage().contains("cannot be upgraded"), upgrade.getMessage());
-            assertThrows(BorrowException.class, () -> value.update(v -> {}));
+            assertThrows(BorrowException.class, () -> value.update(v -> v));
         }
         try (WriteGuard<Integer> _ = value.write()) {
             assertThrows(BorrowException.class, value::read);
@@ -131,7 +131,7 @@ class SharedRwTest {
         assertFalse(value.isPoisoned());
 
         IllegalStateException failure = new IllegalStateException("writer failed");
-        assertSame(failure, assertThrows(IllegalStateException.class, () -> value.update(list -> {
+        assertSame(failure, assertThrows(IllegalStateException.class, () -> value.mutate(list -> {
             list.add(2);
             throw failure;
         })));
@@ -149,7 +149,7 @@ class SharedRwTest {
         assertEquals(1, (int) value.read(List::size));
 
         SharedRw<Integer> lenient = SharedRw.builder().name("lenient").lockClass("Config").poisoning(false).build(1);
-        assertThrows(IllegalStateException.class, () -> lenient.updateAndGet(v -> {
+        assertThrows(IllegalStateException.class, () -> lenient.update(v -> {
             throw new IllegalStateException();
         }));
         assertFalse(lenient.isPoisoned());

@@ -91,17 +91,17 @@ class SharedStressTest {
     private static void run(List<Shared<int[]>> handles, int[][] plan) {
         for (int[] step : plan) {
             switch (step[0]) {
-                case 0 -> handles.get(step[1]).update(box -> box[0]++);
+                case 0 -> handles.get(step[1]).mutate(box -> box[0]++);
                 case 1 -> {
                     try (WriteGuard<int[]> guard = handles.get(step[1]).lock()) {
                         guard.get()[0]++;
                     }
                 }
-                case 2 -> Shared.update(handles.get(step[1]), handles.get(step[2]), (x, y) -> {
+                case 2 -> Shared.mutate(handles.get(step[1]), handles.get(step[2]), (x, y) -> {
                     x[0]++;
                     y[0]++;
                 });
-                default -> Shared.updateAll(List.of(handles.get(step[1]), handles.get(step[2]), handles.get(step[3])),
+                default -> Shared.mutateAll(List.of(handles.get(step[1]), handles.get(step[2]), handles.get(step[3])),
                         values -> values.forEach(box -> box[0]++));
             }
         }

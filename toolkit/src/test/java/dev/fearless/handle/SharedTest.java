@@ -44,13 +44,13 @@ class SharedTest {
     @Test
     void closuresReadUpdateInPlaceAndReplace() {
         Shared<List<String>> names = Shared.of("names", new ArrayList<>());
-        names.update(list -> list.add("ada"));
-        names.update(list -> list.add("grace"));
+        names.mutate(list -> list.add("ada"));
+        names.mutate(list -> list.add("grace"));
         assertEquals(2, (int) names.read(List::size));
 
         Shared<Integer> counter = Shared.of(0);
-        assertEquals(1, (int) counter.updateAndGet(n -> n + 1));
-        assertEquals(2, (int) counter.updateAndGet(n -> n + 1));
+        assertEquals(1, (int) counter.update(n -> n + 1));
+        assertEquals(2, (int) counter.update(n -> n + 1));
         assertEquals(2, (int) counter.read(n -> n));
         assertTrue(unlocked(counter));
         assertEquals("names", names.name());
@@ -117,13 +117,14 @@ class SharedTest {
         Thread holder = kind.start(failures, () -> counter.update(n -> {
             held.countDown();
             awaitUninterruptibly(release);
+            return n;
         }));
         held.await();
         assertEquals(Optional.empty(), counter.tryLock(Duration.ZERO));
         assertEquals(Optional.empty(), counter.tryLock(Duration.ofMillis(20)));
         release.countDown();
         ThreadKind.joinAll(failures, List.of(holder));
-        Optional<WriteGuard<Integer>> guard = counter.tryLock(Duration.ofSeconds(10));
+        Optional<LockGuard<Integer>> guard = counter.tryLock(Duration.ofSeconds(10));
         assertTrue(guard.isPresent());
         guard.get().close();
         assertThrows(IllegalArgumentException.class, () -> counter.tryLock(Duration.ofMillis(-1)));
@@ -167,7 +168,7 @@ class SharedTest {
         Shared<List<Integer>> ledger = Shared.of("ledger", new ArrayList<>(List.of(1, 2)));
         IllegalStateException failure = new IllegalStateException("half way");
         try (Telemetry.Registration _ = listener.register()) {
-            IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> ledger.update(list -> {
+            IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> ledger.mutate(list -> {
                 list.add(3);
                 throw failure;
             }));
@@ -182,7 +183,7 @@ class SharedTest {
         assertTrue(onRead.getMessage().contains("Shared 'ledger'"), onRead.getMessage());
         assertThrows(PoisonedException.class, ledger::lock);
         assertThrows(PoisonedException.class, () -> ledger.tryLock(Duration.ZERO));
-        assertThrows(PoisonedException.class, () -> ledger.updateAndGet(list -> list));
+        assertThrows(PoisonedException.class, () -> ledger.update(list -> list));
         assertTrue(unlocked(ledger)); // a PoisonedException never leaves the lock held
 
         PoisonedException poisoned = assertThrows(PoisonedException.class, ledger::lock);
@@ -198,7 +199,7 @@ class SharedTest {
     @Test
     void clearPoisonOnTheHandleAndAFailedReplaceKeepsTheOldValue() {
         Shared<Integer> counter = Shared.of(1);
-        assertThrows(ArithmeticException.class, () -> counter.updateAndGet(n -> n / (n - n)));
+        assertThrows(ArithmeticException.class, () -> counter.update(n -> n / (n - n)));
         assertTrue(counter.isPoisoned());
         counter.clearPoison();
         assertEquals(1, (int) counter.read(n -> n));
@@ -207,12 +208,12 @@ class SharedTest {
     @Test
     void aNonPoisoningHandleRethrowsAndStaysUsable() {
         Shared<Integer> counter = Shared.builder().name("lenient").lockClass("Counter").poisoning(false).build(1);
-        assertThrows(ArithmeticException.class, () -> counter.updateAndGet(n -> n / (n - n)));
+        assertThrows(ArithmeticException.class, () -> counter.update(n -> n / (n - n)));
         assertThrows(IllegalStateException.class, () -> counter.update(n -> {
             throw new IllegalStateException();
         }));
         assertFalse(counter.isPoisoned());
-        assertEquals(2, (int) counter.updateAndGet(n -> n + 1));
+        assertEquals(2, (int) counter.update(n -> n + 1));
         assertEquals("lenient", counter.name());
     }
 
@@ -230,20 +231,20 @@ class SharedTest {
     void aPairIsUpdatedTogetherAndTheSameHandleTwiceIsRefused() {
         Shared<Account> from = Shared.of("from", new Account(100));
         Shared<Account> to = Shared.of("to", new Account(0));
-        Shared.update(from, to, (a, b) -> {
+        Shared.mutate(from, to, (a, b) -> {
             a.balance -= 30;
             b.balance += 30;
         });
-        Shared.update(to, from, (a, b) -> {
+        Shared.mutate(to, from, (a, b) -> {
             a.balance -= 10;
             b.balance += 10;
         });
         assertEquals(80, (long) from.read(a -> a.balance));
         assertEquals(20, (long) to.read(a -> a.balance));
         IllegalArgumentException same = assertThrows(IllegalArgumentException.class,
-                () -> Shared.update(from, from, (a, b) -> {}));
+                () -> Shared.mutate(from, from, (a, b) -> {}));
         assertTrue(same.getMessage().contains("Shared 'from'"), same.getMessage());
-        assertThrows(NullPointerException.class, () -> Shared.update(from, null, (a, b) -> {}));
+        assertThrows(NullPointerException.class, () -> Shared.mutate(from, null, (a, b) -> {}));
         assertTrue(unlocked(from) && unlocked(to));
     }
 
@@ -252,12 +253,12 @@ class SharedTest {
         Shared<Account> a = Shared.of("a", new Account(1));
         Shared<Account> b = Shared.of("b", new Account(2));
         Shared<Account> c = Shared.of("c", new Account(3));
-        assertThrows(IllegalStateException.class, () -> Shared.update(a, b, (x, y) -> {
+        assertThrows(IllegalStateException.class, () -> Shared.mutate(a, b, (x, y) -> {
             throw new IllegalStateException("boom");
         }));
         assertTrue(a.isPoisoned() && b.isPoisoned());
-        assertThrows(PoisonedException.class, () -> Shared.update(c, a, (x, y) -> {}));
-        assertThrows(PoisonedException.class, () -> Shared.updateAll(List.of(c, b), values -> {}));
+        assertThrows(PoisonedException.class, () -> Shared.mutate(c, a, (x, y) -> {}));
+        assertThrows(PoisonedException.class, () -> Shared.mutateAll(List.of(c, b), values -> {}));
         assertFalse(c.isPoisoned());
         assertTrue(unlocked(a) && unlocked(b) && unlocked(c));
     }
@@ -266,11 +267,13 @@ class SharedTest {
     void updateAllHandsOutALiveListThatReplacesValuesAndDiesAfterwards() {
         List<Shared<Integer>> handles = List.of(Shared.of(1), Shared.of(2), Shared.of(3));
         AtomicReference<List<Integer>> escaped = new AtomicReference<>();
-        Shared.updateAll(handles, values -> {
+        int sum = Shared.updateAll(handles, values -> {
             int total = values.stream().mapToInt(Integer::intValue).sum();
             values.replaceAll(v -> total);
             escaped.set(values);
+            return total;
         });
+        assertEquals(6, sum);
         for (Shared<Integer> handle : handles) {
             assertEquals(6, (int) handle.read(n -> n));
         }
@@ -278,11 +281,12 @@ class SharedTest {
         assertThrows(GuardClosedException.class, () -> escaped.get().size());
 
         IllegalArgumentException duplicate = assertThrows(IllegalArgumentException.class,
-                () -> Shared.updateAll(List.of(handles.get(0), handles.get(1), handles.get(0)), values -> {}));
+                () -> Shared.updateAll(List.of(handles.get(0), handles.get(1), handles.get(0)), List::size));
         assertTrue(duplicate.getMessage().contains("handles[0] and handles[2]"), duplicate.getMessage());
         assertThrows(NullPointerException.class,
-                () -> Shared.updateAll(Arrays.asList(handles.get(0), null), values -> {}));
-        Shared.updateAll(List.<Shared<Integer>>of(), values -> assertTrue(values.isEmpty()));
+                () -> Shared.updateAll(Arrays.asList(handles.get(0), null), List::size));
+        boolean empty = Shared.updateAll(List.<Shared<Integer>>of(), List::isEmpty);
+        assertTrue(empty);
     }
 
     @Test
@@ -291,7 +295,7 @@ class SharedTest {
         Shared<Integer> counter = Shared.of("orders-counter", 0);
         SharedRw<Integer> config = SharedRw.of("config", 0);
         try (Telemetry.Registration _ = listener.register()) {
-            counter.updateAndGet(n -> n + 1);
+            counter.update(n -> n + 1);
             config.read(n -> n);
         }
         assertTrue(listener.events.contains("acquired orders-counter"), listener.events.toString());
@@ -305,15 +309,16 @@ class SharedTest {
         LockOrderChecker.setMode(LockOrderChecker.Mode.THROW);
         Shared<Integer> a = Shared.of("a", 0);
         Shared<Integer> b = Shared.of("b", 0);
-        Shared.update(a, b, (x, y) -> {});     // sets never create orderings among their members
-        Shared.update(b, a, (x, y) -> {});
-        a.update(x -> b.update(y -> {}));       // records a -> b
+        Shared.update(a, b, (x, y) -> x.get());     // sets never create orderings among their members
+        Shared.update(b, a, (x, y) -> x.get());
+        a.update(x -> b.update(y -> y + 1));        // records a -> b
         LockOrderException inversion = assertThrows(LockOrderException.class,
-                () -> b.update(y -> a.update(x -> {})));
+                () -> b.update(y -> a.update(x -> x + 1)));
         assertInstanceOf(PotentialDeadlockException.class, inversion);
         assertTrue(inversion.getMessage().contains("a#") && inversion.getMessage().contains("b#"),
                 inversion.getMessage());
-        b.clearPoison(); // b's closure saw the exception while holding b
+        assertFalse(b.isPoisoned()); // raised by the toolkit inside b's closure: does not poison b
+        assertEquals(1, (int) b.read(n -> n));
         assertTrue(unlocked(a) && unlocked(b));
     }
 

@@ -8,23 +8,15 @@ import java.util.Map;
 import java.util.OptionalLong;
 
 /**
- * Accounts and transfers. Each balance lives in a {@link Shared} handle, reachable only while the
- * handle's lock is held; a transfer updates both handles together through
- * {@link Shared#update(Shared, Shared, java.util.function.BiConsumer)}, which takes both locks
- * through the multi-lock, so two opposite transfers between the same accounts cannot deadlock; the
- * total holds every handle at once ({@link Shared#updateAll}), so it sees no transfer half done and
- * never changes.
+ * Accounts and transfers. Each balance is a {@code Long} in a {@link Shared} handle, reachable only
+ * while the handle's lock is held; a transfer replaces both balances together through
+ * {@link Shared#update(Shared, Shared, Shared.PairFunction)}, which takes both locks through the
+ * multi-lock (so two opposite transfers between the same accounts cannot deadlock) and returns the
+ * transfer's receipt; an overdraft is refused by throwing the checked
+ * {@link InsufficientFundsException} from inside, which poisons nothing. The total holds every
+ * handle at once ({@link Shared#updateAll}), so it sees no transfer half done and never changes.
  */
 final class Bank {
-
-    /** The value each handle guards; mutated in place, only inside the handle's closures. */
-    private static final class Balance {
-        long amount;
-
-        Balance(long amount) {
-            this.amount = amount;
-        }
-    }
 
     /** The request names an account that does not exist. */
     static final class UnknownAccountException extends Exception {
@@ -48,17 +40,17 @@ final class Bank {
 
     record Total(long total, int accounts) {}
 
-    private final Map<String, Shared<Balance>> accounts;   // immutable after construction
-    private final List<Shared<Balance>> all;
+    private final Map<String, Shared<Long>> accounts;   // immutable after construction
+    private final List<Shared<Long>> all;
 
     Bank(int count, long initialBalance) {
         if (count < 2) {
             throw new IllegalArgumentException("count must be at least 2: " + count);
         }
-        Map<String, Shared<Balance>> map = new LinkedHashMap<>();
+        Map<String, Shared<Long>> map = new LinkedHashMap<>();
         for (int i = 1; i <= count; i++) {
             String id = "acc-" + i;
-            map.put(id, Shared.builder().name("account-" + id).lockClass("Account").build(new Balance(initialBalance)));
+            map.put(id, Shared.builder().name("account-" + id).lockClass("Account").build(initialBalance));
         }
         this.accounts = Collections.unmodifiableMap(map);
         this.all = List.copyOf(map.values());
@@ -78,44 +70,31 @@ final class Bank {
         if (amount <= 0) {
             throw new IllegalArgumentException("amount must be positive: " + amount);
         }
-        Shared<Balance> from = account(fromId);
-        Shared<Balance> to = account(toId);
+        Shared<Long> from = account(fromId);
+        Shared<Long> to = account(toId);
         if (from == to) {
             throw new IllegalArgumentException("from and to must be different accounts: " + fromId);
         }
-        long[] after = new long[3];                     // {done (1) or refused (0), from, to}
-        Shared.update(from, to, (a, b) -> {             // both locks, any order: the multi-lock orders them
-            after[1] = a.amount;
-            if (a.amount < amount) {
-                return;                                  // refused inside, without throwing: no poisoning
+        return Shared.update(from, to, (a, b) -> {      // both locks, any order: the multi-lock orders them
+            if (a.get() < amount) {
+                throw new InsufficientFundsException(fromId, a.get(), amount);   // checked: refused, not poisoned
             }
-            a.amount -= amount;
-            b.amount += amount;
+            a.set(a.get() - amount);
+            b.set(b.get() + amount);
             journal();                                   // the write-ahead record, under both locks
-            after[0] = 1;
-            after[1] = a.amount;
-            after[2] = b.amount;
+            return new Transfer(fromId, a.get(), toId, b.get(), amount);
         });
-        if (after[0] == 0) {
-            throw new InsufficientFundsException(fromId, after[1], amount);
-        }
-        return new Transfer(fromId, after[1], toId, after[2], amount);
     }
 
     OptionalLong balance(String id) {
-        Shared<Balance> account = accounts.get(id);
-        return account == null ? OptionalLong.empty() : OptionalLong.of(account.read(b -> b.amount));
+        Shared<Long> account = accounts.get(id);
+        return account == null ? OptionalLong.empty() : OptionalLong.of(account.read(b -> b));
     }
 
     /** The sum of every balance, taken under every account's lock at once: a consistent snapshot. */
     Total total() {
-        long[] sum = new long[1];
-        Shared.updateAll(all, balances -> {
-            for (Balance balance : balances) {
-                sum[0] += balance.amount;
-            }
-        });
-        return new Total(sum[0], all.size());
+        long sum = Shared.updateAll(all, balances -> balances.stream().mapToLong(Long::longValue).sum());
+        return new Total(sum, all.size());
     }
 
     /** Stands for writing the transfer to a journal: a short blocking write while both locks are held. */
@@ -127,8 +106,8 @@ final class Bank {
         }
     }
 
-    private Shared<Balance> account(String id) throws UnknownAccountException {
-        Shared<Balance> account = accounts.get(id);
+    private Shared<Long> account(String id) throws UnknownAccountException {
+        Shared<Long> account = accounts.get(id);
         if (account == null) {
             throw new UnknownAccountException(id);
         }
