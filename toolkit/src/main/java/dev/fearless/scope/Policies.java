@@ -1,5 +1,6 @@
 package dev.fearless.scope;
 
+import dev.fearless.internal.Threads;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ final class Policies {
             Scope<?, ?> previous = (Scope<?, ?>) SCOPE.compareAndExchange(this, null, owner);
             if (previous != null) {
                 throw new IllegalStateException(this + " instance already serves " + previous
-                        + "; thread " + Scope.describe(Thread.currentThread()) + " passed it to a second scope."
+                        + "; " + Threads.current() + " passed it to a second scope."
                         + " A policy holds the state of one scope: pass a fresh " + this + " to every scope");
             }
         }

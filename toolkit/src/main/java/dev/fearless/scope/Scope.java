@@ -1,5 +1,9 @@
 package dev.fearless.scope;
 
+import static dev.fearless.internal.Threads.describe;
+
+import dev.fearless.internal.Durations;
+import dev.fearless.internal.Names;
 import dev.fearless.telemetry.ContextPropagation;
 import dev.fearless.telemetry.ContextPropagator;
 import dev.fearless.telemetry.Outcome;
@@ -272,11 +276,11 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
         this.openNanos = listener != null ? now : 0L;
         if (builder.timeout != null) {
             hasDeadline = true;
-            deadlineNanos = now + clampNanos(TimeUnit.NANOSECONDS.convert(builder.timeout));
+            deadlineNanos = Durations.deadline(now, Durations.toNanosSaturated(builder.timeout));
             deadlineText = "timeout " + builder.timeout;
         } else if (builder.deadline != null) {
             hasDeadline = true;
-            deadlineNanos = now + clampNanos(nanosUntil(builder.deadline));
+            deadlineNanos = now + Durations.clampNanos(Duration.between(Instant.now(), builder.deadline));
             deadlineText = "deadline " + builder.deadline;
         } else {
             hasDeadline = false;
@@ -287,18 +291,6 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
             builtIn.bind(this);
         }
         this.enclosing = innermost();
-    }
-
-    private static long nanosUntil(Instant deadline) {
-        try {
-            return TimeUnit.NANOSECONDS.convert(Duration.between(Instant.now(), deadline));
-        } catch (ArithmeticException farAway) {
-            return deadline.isBefore(Instant.now()) ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
-    }
-
-    private static long clampNanos(long nanos) {
-        return Math.max(Long.MIN_VALUE >> 2, Math.min(nanos, Long.MAX_VALUE >> 2));
     }
 
     private static <T extends @Nullable Object, R extends @Nullable Object> Scope<T, R> open(
@@ -846,7 +838,7 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
         if (brokenPolicy != null) {
             joinOutcome = Outcome.FAILURE;
             throw new IllegalStateException(policy + " threw from onComplete in " + this + ", so the scope was"
-                    + " cancelled; thread " + describe(current) + " was joining. The cause is the policy's"
+                    + " cancelled; " + describe(current) + " was joining. The cause is the policy's"
                     + " exception: fix the policy", brokenPolicy);
         }
         int reason = reason(s);
@@ -855,14 +847,14 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
             Thread by = cancelledBy;
             throw new ScopeCancelledException(this + " was cancelled by " + (by == null ? "cancel()" : describe(by))
                     + " before join() completed; its tasks were cancelled and have terminated, so their results are"
-                    + " missing. Thread " + describe(current) + " was joining. Catch ScopeCancelledException where"
+                    + " missing; " + describe(current) + " was joining. Catch ScopeCancelledException where"
                     + " cancelling is expected");
         }
         if (reason == BY_DEADLINE) {
             joinOutcome = Outcome.TIMEOUT;
             return policy.onTimeout(new ScopeTimeoutException(this + " passed its " + deadlineText
-                    + " before join() completed; the tasks still running were cancelled and have terminated."
-                    + " Thread " + describe(current) + " was joining. Allow more time, or use a policy that"
+                    + " before join() completed; the tasks still running were cancelled and have terminated;"
+                    + " " + describe(current) + " was joining. Allow more time, or use a policy that"
                     + " returns a partial result on timeout (Policy.awaitAll(), Policy.until(...))"));
         }
         try {
@@ -1164,16 +1156,10 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
         return telemetryName;
     }
 
-    /** Returns, for example, {@code scope "checkout" (owner: thread #1 "main")}. */
+    /** Returns, for example, {@code scope "checkout" (owner: thread "main" (#1))}. */
     @Override
     public String toString() {
         return (name == null ? "unnamed scope" : "scope \"" + name + "\"") + " (owner: " + describe(owner) + ")";
-    }
-
-    static String describe(Thread thread) {
-        String threadName = thread.getName();
-        String kind = thread.isVirtual() ? "virtual thread #" : "thread #";
-        return threadName.isEmpty() ? kind + thread.threadId() : kind + thread.threadId() + " \"" + threadName + "\"";
     }
 
     // ------------------------------------------------------------------ conveniences
@@ -1281,14 +1267,15 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      * Profile profile = Scope.withTimeout(Duration.ofMillis(250), () -> profiles.load(id));
      * }</pre>
      *
-     * @param timeout how long the task may run; positive
+     * @param timeout how long the task may run; zero or positive (zero: already expired, the task
+     *     never starts)
      * @param task the work to run
      * @param <V> the result type
      * @return the task's result
      * @throws ScopeTimeoutException if the timeout passed first
      * @throws ScopeFailedException if the task failed (the cause)
      * @throws InterruptedException if the calling thread was interrupted; the task is cancelled
-     * @throws IllegalArgumentException if {@code timeout} is not positive
+     * @throws IllegalArgumentException if {@code timeout} is negative
      * @throws NullPointerException if an argument is null
      */
     public static <V extends @Nullable Object> V withTimeout(Duration timeout, Callable<? extends V> task)
@@ -1451,11 +1438,7 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
          * @throws IllegalArgumentException if {@code name} is blank
          */
         public Builder<T, R> name(String name) {
-            Objects.requireNonNull(name, "name");
-            if (name.isBlank()) {
-                throw new IllegalArgumentException("name must not be blank: \"" + name + "\"");
-            }
-            this.name = name;
+            this.name = Names.requireValid(name);
             return this;
         }
 
@@ -1476,18 +1459,17 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
 
         /**
          * Gives the scope a deadline {@code timeout} after it opens; replaces any
-         * {@link #deadline(Instant)}.
+         * {@link #deadline(Instant)}. {@link Duration#ZERO} means "already expired": the scope opens
+         * cancelled by its deadline, its forks never start, and {@code join()} reports a timeout. A
+         * timeout too long for a {@code long} of nanoseconds saturates (about 73 years).
          *
-         * @param timeout the time the scope may take; positive
+         * @param timeout the time the scope may take; zero or positive
          * @return this builder
          * @throws NullPointerException if {@code timeout} is null
-         * @throws IllegalArgumentException if {@code timeout} is zero or negative
+         * @throws IllegalArgumentException if {@code timeout} is negative
          */
         public Builder<T, R> timeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "timeout");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("timeout must be positive: " + timeout);
-            }
+            Durations.toNanosSaturated(timeout);
             this.timeout = timeout;
             this.deadline = null;
             return this;

@@ -1,5 +1,6 @@
 package dev.fearless.scope;
 
+import dev.fearless.internal.Threads;
 import dev.fearless.telemetry.ContextSnapshot;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -299,14 +300,14 @@ final class ScopeTask<T extends @Nullable Object> implements Task<T>, Runnable {
         int current = state;
         return switch (current) {
             case SUCCEEDED -> (T) result;
-            case RUNNING -> throw new IllegalStateException(this + " is still running; thread "
-                    + Scope.describe(Thread.currentThread()) + " called get(). Call join() on the scope first"
+            case RUNNING -> throw new IllegalStateException(this + " is still running; "
+                    + Threads.current() + " called get(). Call join() on the scope first"
                     + " (it waits for every task), or check state() before get()");
-            case FAILED -> throw new IllegalStateException(this + " failed, so it has no result; thread "
-                    + Scope.describe(Thread.currentThread()) + " called get(). The cause is the task's exception;"
+            case FAILED -> throw new IllegalStateException(this + " failed, so it has no result; "
+                    + Threads.current() + " called get(). The cause is the task's exception;"
                     + " check state() or read exception() instead", (Throwable) result);
-            default -> throw new CancellationException(this + " was cancelled, so it has no result; thread "
-                    + Scope.describe(Thread.currentThread()) + " called get(). Check state() before get()");
+            default -> throw new CancellationException(this + " was cancelled, so it has no result; "
+                    + Threads.current() + " called get(). Check state() before get()");
         };
     }
 
@@ -315,7 +316,7 @@ final class ScopeTask<T extends @Nullable Object> implements Task<T>, Runnable {
         if (state == FAILED) {
             return (Throwable) Objects.requireNonNull(result);
         }
-        throw new IllegalStateException(this + " did not fail; thread " + Scope.describe(Thread.currentThread())
+        throw new IllegalStateException(this + " did not fail; " + Threads.current()
                 + " called exception(). Check state() == FAILED first");
     }
 
