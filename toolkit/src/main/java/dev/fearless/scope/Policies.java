@@ -1,5 +1,6 @@
 package dev.fearless.scope;
 
+import dev.fearless.internal.Threads;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
@@ -46,9 +47,14 @@ final class Policies {
             Scope<?, ?> previous = (Scope<?, ?>) SCOPE.compareAndExchange(this, null, owner);
             if (previous != null) {
                 throw new IllegalStateException(this + " instance already serves " + previous
-                        + "; thread " + Scope.describe(Thread.currentThread()) + " passed it to a second scope."
+                        + "; " + Threads.current() + " passed it to a second scope."
                         + " A policy holds the state of one scope: pass a fresh " + this + " to every scope");
             }
+        }
+
+        /** Releases the binding of a scope that never opened (its scopeOpened listener threw). */
+        final void unbind(Scope<?, ?> owner) {
+            SCOPE.compareAndSet(this, owner, null);
         }
 
         final String scopeDescription() {
@@ -203,6 +209,46 @@ final class Policies {
         @Override
         public String toString() {
             return "Policy.firstSuccess()";
+        }
+    }
+
+    /** {@link Scope#raceResult(List)}: the first task to end, succeeded or failed, makes the scope done. */
+    static final class FirstToFinish<T extends @Nullable Object> extends BuiltIn<T, T> {
+        private static final VarHandle FIRST;
+
+        static {
+            try {
+                FIRST = MethodHandles.lookup().findVarHandle(FirstToFinish.class, "first", Task.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private volatile @Nullable Task<T> first;
+
+        @Override
+        public boolean onComplete(Task<T> task) {
+            return task.state() != Task.State.CANCELLED && FIRST.compareAndSet(this, null, task);
+        }
+
+        @Override
+        public T result() {
+            Task<T> won = first;
+            if (won == null) {
+                throw new ScopeFailedException(scopeDescription() + ": no task finished: every task was cancelled",
+                        new NoSuchElementException("no finished task"));
+            }
+            if (won.state() == Task.State.FAILED) {
+                throw new ScopeFailedException(scopeDescription() + ": the first task to finish failed, so the"
+                        + " others were cancelled. It threw " + won.exception() + ". The cause is the task's own"
+                        + " exception with its stack trace", won.exception());
+            }
+            return won.get();
+        }
+
+        @Override
+        public String toString() {
+            return "raceResult";
         }
     }
 

@@ -1,7 +1,11 @@
 package dev.fearless.scope;
 
+import static dev.fearless.internal.Threads.describe;
+
 import dev.fearless.context.ContextPropagation;
 import dev.fearless.context.ContextPropagator;
+import dev.fearless.internal.Durations;
+import dev.fearless.internal.Names;
 import dev.fearless.telemetry.Outcome;
 import dev.fearless.telemetry.Telemetry;
 import dev.fearless.telemetry.TelemetryListener;
@@ -31,7 +35,7 @@ import org.jspecify.annotations.Nullable;
  * <pre>{@code
  * try (var scope = Scope.open()) {                          // all must succeed; first failure cancels the rest
  *     Task<User> user = scope.fork(() -> users.find(id));
- *     Task<List<Order>> orders = scope.fork(() -> orders.of(id));
+ *     Task<List<Order>> orders = scope.fork(() -> orderDb.ordersOf(id));
  *     scope.join();                                         // throws ScopeFailedException on the first failure
  *     return new Page(user.get(), orders.get());
  * }
@@ -215,6 +219,7 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
     private static final VarHandle NEXT;
     private static final VarHandle SWEEPING;
     private static final VarHandle POLICY_ERROR;
+    private static final VarHandle WAITING_COUNT;
 
     static {
         try {
@@ -223,6 +228,7 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
             HEAD = lookup.findVarHandle(Scope.class, "head", ScopeTask.class);
             SWEEPING = lookup.findVarHandle(Scope.class, "sweeping", int.class);
             POLICY_ERROR = lookup.findVarHandle(Scope.class, "policyError", Throwable.class);
+            WAITING_COUNT = lookup.findVarHandle(Scope.class, "waiting", int.class);
             NEXT = lookup.findVarHandle(ScopeTask.class, "next", ScopeTask.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -240,6 +246,10 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
     private final long deadlineNanos;
     private final @Nullable String deadlineText;
     private final long openNanos;                     // 0 when no listener was present at open
+    /** maxConcurrency's permits, held by running non-daemon tasks; null without a limit. */
+    final @Nullable Semaphore permits;
+    private final int maxConcurrency;
+    private final boolean rejectWhenFull;
 
     private volatile long state;
     private volatile @Nullable ScopeTask<?> head;
@@ -248,6 +258,7 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
     private int sweepThreshold = SWEEP_MIN;
     private volatile @Nullable Throwable policyError;
     private volatile @Nullable Thread cancelledBy;    // first explicit canceller, for messages
+    private volatile int waiting;                     // tasks parked for a permit of maxConcurrency
 
     // owner-only fields
     private @Nullable ScheduledFuture<?> timer;
@@ -267,16 +278,19 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
         }
         this.threadFactory = factory;
         this.propagation = builder.context;
+        this.maxConcurrency = builder.maxConcurrency;
+        this.rejectWhenFull = builder.whenFull == WhenFull.REJECT;
+        this.permits = builder.maxConcurrency == 0 ? null : new Semaphore(builder.maxConcurrency, true);
         TelemetryListener listener = Telemetry.listener();
         long now = builder.timeout != null || builder.deadline != null || listener != null ? System.nanoTime() : 0L;
         this.openNanos = listener != null ? now : 0L;
         if (builder.timeout != null) {
             hasDeadline = true;
-            deadlineNanos = now + clampNanos(TimeUnit.NANOSECONDS.convert(builder.timeout));
+            deadlineNanos = Durations.deadline(now, Durations.toNanosSaturated(builder.timeout));
             deadlineText = "timeout " + builder.timeout;
         } else if (builder.deadline != null) {
             hasDeadline = true;
-            deadlineNanos = now + clampNanos(nanosUntil(builder.deadline));
+            deadlineNanos = now + Durations.clampNanos(Duration.between(Instant.now(), builder.deadline));
             deadlineText = "deadline " + builder.deadline;
         } else {
             hasDeadline = false;
@@ -289,21 +303,20 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
         this.enclosing = innermost();
     }
 
-    private static long nanosUntil(Instant deadline) {
-        try {
-            return TimeUnit.NANOSECONDS.convert(Duration.between(Instant.now(), deadline));
-        } catch (ArithmeticException farAway) {
-            return deadline.isBefore(Instant.now()) ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
-    }
-
-    private static long clampNanos(long nanos) {
-        return Math.max(Long.MIN_VALUE >> 2, Math.min(nanos, Long.MAX_VALUE >> 2));
-    }
-
     private static <T extends @Nullable Object, R extends @Nullable Object> Scope<T, R> open(
             Builder<T, R> builder, Policy<T, R> policy) {
         Scope<T, R> scope = new Scope<>(builder, policy);
+        TelemetryListener listener = Telemetry.listener();
+        if (listener != null) {
+            try {                                    // user code: before the scope is reachable from anywhere
+                listener.scopeOpened(scope.telemetryName);
+            } catch (Throwable failure) {
+                if (policy instanceof Policies.BuiltIn<?, ?> builtIn) {
+                    builtIn.unbind(scope);           // the policy instance may serve the caller's next try
+                }
+                throw failure;
+            }
+        }
         setInnermost(scope);
         if (scope.hasDeadline) {
             long remaining = scope.deadlineNanos - System.nanoTime();
@@ -312,10 +325,6 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
             } else {
                 scope.timer = ForkJoinPool.commonPool().schedule(scope::expire, remaining, TimeUnit.NANOSECONDS);
             }
-        }
-        TelemetryListener listener = Telemetry.listener();
-        if (listener != null) {
-            listener.scopeOpened(scope.telemetryName);
         }
         return scope;
     }
@@ -399,7 +408,8 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      * @throws NullPointerException if {@code task} is null
      * @throws WrongThreadException if the calling thread is neither the owner nor a task of this scope
      * @throws ScopeClosedException if the scope is closed or already joined
-     * @throws RejectedExecutionException if the thread factory returned null
+     * @throws RejectedExecutionException if the thread factory returned null or a started thread, or every
+     *     permit of {@link Builder#maxConcurrency(int, WhenFull)} is held under {@link WhenFull#REJECT}
      */
     public <U extends T> Task<U> fork(Callable<? extends U> task) {
         Objects.requireNonNull(task, "task");
@@ -416,7 +426,8 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      * @throws NullPointerException if {@code task} is null
      * @throws WrongThreadException if the calling thread is neither the owner nor a task of this scope
      * @throws ScopeClosedException if the scope is closed or already joined
-     * @throws RejectedExecutionException if the thread factory returned null
+     * @throws RejectedExecutionException if the thread factory returned null or a started thread, or every
+     *     permit of {@link Builder#maxConcurrency(int, WhenFull)} is held under {@link WhenFull#REJECT}
      */
     public Task<T> fork(Runnable task) {
         Objects.requireNonNull(task, "task");
@@ -455,7 +466,7 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      * @throws NullPointerException if {@code task} is null
      * @throws WrongThreadException if the calling thread is neither the owner nor a task of this scope
      * @throws ScopeClosedException if the scope is closed or already joined
-     * @throws RejectedExecutionException if the thread factory returned null, or
+     * @throws RejectedExecutionException if the thread factory returned null or a started thread, or
      *     131,071 daemons are already running
      */
     public <U extends T> Task<U> forkDaemon(Callable<? extends U> task) {
@@ -480,7 +491,7 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      * @throws NullPointerException if {@code task} is null
      * @throws WrongThreadException if the calling thread is neither the owner nor a task of this scope
      * @throws ScopeClosedException if the scope is closed or already joined
-     * @throws RejectedExecutionException if the thread factory returned null, or too many daemons
+     * @throws RejectedExecutionException if the thread factory returned null or a started thread, or too many daemons
      *     are running
      */
     public Task<T> forkDaemon(Runnable task) {
@@ -512,7 +523,8 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      * @throws IllegalArgumentException if {@code delay} is negative
      * @throws WrongThreadException if the calling thread is neither the owner nor a task of this scope
      * @throws ScopeClosedException if the scope is closed or already joined
-     * @throws RejectedExecutionException if the thread factory returned null
+     * @throws RejectedExecutionException if the thread factory returned null or a started thread, or every
+     *     permit of {@link Builder#maxConcurrency(int, WhenFull)} is held under {@link WhenFull#REJECT}
      */
     public <U extends T> Task<U> schedule(Duration delay, Callable<? extends U> task) {
         long nanos = Timer.delayNanos(delay, "delay");
@@ -535,7 +547,8 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      * @throws IllegalArgumentException if {@code delay} is negative
      * @throws WrongThreadException if the calling thread is neither the owner nor a task of this scope
      * @throws ScopeClosedException if the scope is closed or already joined
-     * @throws RejectedExecutionException if the thread factory returned null
+     * @throws RejectedExecutionException if the thread factory returned null or a started thread, or every
+     *     permit of {@link Builder#maxConcurrency(int, WhenFull)} is held under {@link WhenFull#REJECT}
      */
     public Task<T> schedule(Duration delay, Runnable task) {
         long nanos = Timer.delayNanos(delay, "delay");
@@ -575,7 +588,7 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      *     positive
      * @throws WrongThreadException if the calling thread is neither the owner nor a task of this scope
      * @throws ScopeClosedException if the scope is closed or already joined
-     * @throws RejectedExecutionException if the thread factory returned null, or too many daemons
+     * @throws RejectedExecutionException if the thread factory returned null or a started thread, or too many daemons
      *     are running
      */
     public Task<T> scheduleAtFixedRate(Duration initialDelay, Duration period, Runnable task) {
@@ -608,7 +621,7 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      *     positive
      * @throws WrongThreadException if the calling thread is neither the owner nor a task of this scope
      * @throws ScopeClosedException if the scope is closed or already joined
-     * @throws RejectedExecutionException if the thread factory returned null, or too many daemons
+     * @throws RejectedExecutionException if the thread factory returned null or a started thread, or too many daemons
      *     are running
      */
     public Task<T> scheduleWithFixedDelay(Duration initialDelay, Duration delay, Runnable task) {
@@ -628,17 +641,46 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
             throw forkRefused(s, current);
         }
         TelemetryListener listener = Telemetry.listener();
+        Semaphore limit = daemon ? null : permits;
         ScopeTask<U> task = new ScopeTask<>(this, body, propagation.capture(),
-                listener == null ? 0L : System.nanoTime(), daemon);
+                listener == null ? 0L : System.nanoTime(), daemon, limit != null && !rejectWhenFull);
+        if ((s & (REASON_MASK | STOPPING)) != 0) {
+            return forkIntoCancelled(task, listener);    // the thread factory is not called for it
+        }
+        if (limit != null && rejectWhenFull) {
+            if (!limit.tryAcquire()) {
+                throw new RejectedExecutionException(describe(current) + " called fork() on " + this + ", whose "
+                        + maxConcurrency + " permits (maxConcurrency(" + maxConcurrency + ", WhenFull.REJECT)) are all"
+                        + " held by running tasks; nothing was forked. Retry later, or use WhenFull.WAIT");
+            }
+            task.permitHeld = true;                      // released when the task ends, or below if it never starts
+        }
+        try {
+            return forkAccepted(task, daemon, listener, current);
+        } catch (Throwable failure) {
+            task.releasePermit();
+            throw failure;
+        }
+    }
+
+    private <U extends T> ScopeTask<U> forkAccepted(ScopeTask<U> task, boolean daemon,
+            @Nullable TelemetryListener listener, Thread current) {
         Thread thread = threadFactory.newThread(task);
         if (thread == null) {
             throw new RejectedExecutionException(threadFactory + " returned null instead of a thread for a task of "
                     + this + "; a scope's ThreadFactory must always create a thread");
         }
+        Thread.State threadState = thread.getState();
+        if (threadState != Thread.State.NEW) {           // the scope must count the task before it runs
+            throw new RejectedExecutionException(threadFactory + " returned " + describe(thread) + " in state "
+                    + threadState + " for a task of " + this + ", but a ThreadFactory must return a new, unstarted"
+                    + " thread (Thread.State.NEW): the scope starts it after counting the task. Nothing was forked;"
+                    + " remove the start() call from the factory");
+        }
         task.thread = thread;
         long add = daemon ? 1L + DAEMON_ONE : 1L;
         for (;;) {                                   // accept: live + 1, unless joined, closed or cancelled
-            s = state;
+            long s = state;
             if ((s & (JOINED | CLOSED)) != 0) {
                 throw forkRefused(s, current);
             }
@@ -669,6 +711,7 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
             if (listener != null) {
                 listener.taskForked(telemetryName);
             }
+            task.launch();
             thread.start();
         } catch (Throwable failure) {
             try {
@@ -687,6 +730,7 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
     }
 
     private <U extends T> ScopeTask<U> forkIntoCancelled(ScopeTask<U> task, @Nullable TelemetryListener listener) {
+        task.releasePermit();
         task.markNeverStarted();
         if (Thread.currentThread() == owner) {
             ownerForked = true;
@@ -846,7 +890,7 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
         if (brokenPolicy != null) {
             joinOutcome = Outcome.FAILURE;
             throw new IllegalStateException(policy + " threw from onComplete in " + this + ", so the scope was"
-                    + " cancelled; thread " + describe(current) + " was joining. The cause is the policy's"
+                    + " cancelled; " + describe(current) + " was joining. The cause is the policy's"
                     + " exception: fix the policy", brokenPolicy);
         }
         int reason = reason(s);
@@ -855,14 +899,14 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
             Thread by = cancelledBy;
             throw new ScopeCancelledException(this + " was cancelled by " + (by == null ? "cancel()" : describe(by))
                     + " before join() completed; its tasks were cancelled and have terminated, so their results are"
-                    + " missing. Thread " + describe(current) + " was joining. Catch ScopeCancelledException where"
+                    + " missing; " + describe(current) + " was joining. Catch ScopeCancelledException where"
                     + " cancelling is expected");
         }
         if (reason == BY_DEADLINE) {
             joinOutcome = Outcome.TIMEOUT;
             return policy.onTimeout(new ScopeTimeoutException(this + " passed its " + deadlineText
-                    + " before join() completed; the tasks still running were cancelled and have terminated."
-                    + " Thread " + describe(current) + " was joining. Allow more time, or use a policy that"
+                    + " before join() completed; the tasks still running were cancelled and have terminated;"
+                    + " " + describe(current) + " was joining. Allow more time, or use a policy that"
                     + " returns a partial result on timeout (Policy.awaitAll(), Policy.until(...))"));
         }
         try {
@@ -990,6 +1034,22 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      */
     public boolean isCancelled() {
         return (state & REASON_MASK) != 0;
+    }
+
+    /**
+     * Returns how many tasks are waiting for a permit of {@link Builder#maxConcurrency(int)}:
+     * forked, their threads started, their bodies not yet running. Always 0 for a scope without a
+     * limit, or with {@link WhenFull#REJECT}.
+     *
+     * @return the number of tasks waiting for a permit, at this moment
+     */
+    public int waiting() {
+        return waiting;
+    }
+
+    /** A task of a limited scope waits for a permit on its own thread; see ScopeTask#awaitPermit. */
+    void permitWait(int delta) {
+        WAITING_COUNT.getAndAdd(this, delta);
     }
 
     private void expire() {
@@ -1164,16 +1224,10 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
         return telemetryName;
     }
 
-    /** Returns, for example, {@code scope "checkout" (owner: thread #1 "main")}. */
+    /** Returns, for example, {@code scope "checkout" (owner: thread "main" (#1))}. */
     @Override
     public String toString() {
         return (name == null ? "unnamed scope" : "scope \"" + name + "\"") + " (owner: " + describe(owner) + ")";
-    }
-
-    static String describe(Thread thread) {
-        String threadName = thread.getName();
-        String kind = thread.isVirtual() ? "virtual thread #" : "thread #";
-        return threadName.isEmpty() ? kind + thread.threadId() : kind + thread.threadId() + " \"" + threadName + "\"";
     }
 
     // ------------------------------------------------------------------ conveniences
@@ -1261,16 +1315,74 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
 
     static <V extends @Nullable Object> V race(List<? extends Callable<? extends V>> tasks,
             @Nullable ThreadFactory factory) throws InterruptedException {
+        return race(tasks, factory, Policy.<V>firstSuccess());
+    }
+
+    private static <V extends @Nullable Object> V race(List<? extends Callable<? extends V>> tasks,
+            @Nullable ThreadFactory factory, Policy<V, V> policy) throws InterruptedException {
         requireElements(tasks, "tasks");
         if (tasks.isEmpty()) {
             throw new IllegalArgumentException("tasks must not be empty: a race needs at least one task");
         }
-        try (Scope<V, V> scope = configure(factory).policy(Policy.<V>firstSuccess()).open()) {
+        try (Scope<V, V> scope = configure(factory).policy(policy).open()) {
             for (Callable<? extends V> task : tasks) {
                 scope.fork(task);
             }
             return scope.join();
         }
+    }
+
+    /**
+     * Runs the tasks concurrently and returns the outcome of the first to finish, success or
+     * failure; the others are cancelled as soon as it does. Unlike {@link #race(Callable[])}, a
+     * failure does not wait for a later success: the first task to end decides.
+     *
+     * <pre>{@code
+     * String answer = Scope.raceResult(() -> primary.lookup(key), () -> replica.lookup(key));
+     * }</pre>
+     *
+     * @param tasks the competing tasks, at least one
+     * @param <V> the result type
+     * @return the result of the first task to finish, if it succeeded
+     * @throws ScopeFailedException if the first task to finish failed: its exception is the cause
+     * @throws InterruptedException if the calling thread was interrupted; the tasks are cancelled
+     * @throws IllegalArgumentException if {@code tasks} is empty
+     * @throws NullPointerException if {@code tasks} or any element is null
+     */
+    @SafeVarargs
+    public static <V extends @Nullable Object> V raceResult(Callable<? extends V>... tasks) throws InterruptedException {
+        Objects.requireNonNull(tasks, "tasks");
+        List<Callable<? extends V>> list = new ArrayList<>(tasks.length);
+        for (Callable<? extends V> task : tasks) {
+            list.add(task);                          // not List.of(tasks): no varargs pass-through
+        }
+        return raceResult(list, null);
+    }
+
+    /**
+     * Runs the tasks concurrently and returns the outcome of the first to finish, success or
+     * failure. See {@link #raceResult(Callable[])}.
+     *
+     * <pre>{@code
+     * Quote first = Scope.raceResult(suppliers.stream().map(s -> (Callable<Quote>) s::quote).toList());
+     * }</pre>
+     *
+     * @param tasks the competing tasks, at least one
+     * @param <V> the result type
+     * @return the result of the first task to finish, if it succeeded
+     * @throws ScopeFailedException if the first task to finish failed: its exception is the cause
+     * @throws InterruptedException if the calling thread was interrupted; the tasks are cancelled
+     * @throws IllegalArgumentException if {@code tasks} is empty
+     * @throws NullPointerException if {@code tasks} or any element is null
+     */
+    public static <V extends @Nullable Object> V raceResult(List<? extends Callable<? extends V>> tasks)
+            throws InterruptedException {
+        return raceResult(tasks, null);
+    }
+
+    static <V extends @Nullable Object> V raceResult(List<? extends Callable<? extends V>> tasks,
+            @Nullable ThreadFactory factory) throws InterruptedException {
+        return race(tasks, factory, new Policies.FirstToFinish<>());
     }
 
     /**
@@ -1281,14 +1393,15 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      * Profile profile = Scope.withTimeout(Duration.ofMillis(250), () -> profiles.load(id));
      * }</pre>
      *
-     * @param timeout how long the task may run; positive
+     * @param timeout how long the task may run; zero or positive (zero: already expired, the task
+     *     never starts)
      * @param task the work to run
      * @param <V> the result type
      * @return the task's result
      * @throws ScopeTimeoutException if the timeout passed first
      * @throws ScopeFailedException if the task failed (the cause)
      * @throws InterruptedException if the calling thread was interrupted; the task is cancelled
-     * @throws IllegalArgumentException if {@code timeout} is not positive
+     * @throws IllegalArgumentException if {@code timeout} is negative
      * @throws NullPointerException if an argument is null
      */
     public static <V extends @Nullable Object> V withTimeout(Duration timeout, Callable<? extends V> task)
@@ -1404,6 +1517,23 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
         V apply(I input) throws Exception;
     }
 
+    /**
+     * What a fork does when every permit of {@link Builder#maxConcurrency(int, WhenFull)} is held.
+     *
+     * <pre>{@code
+     * try (var scope = Scope.builder().maxConcurrency(4, Scope.WhenFull.REJECT).open()) {
+     *     scope.fork(() -> "accepted");              // a fifth concurrent fork would throw
+     *     scope.join();
+     * }
+     * }</pre>
+     */
+    public enum WhenFull {
+        /** The task is forked at once and its thread waits for a permit before running the body. */
+        WAIT,
+        /** The fork throws {@link RejectedExecutionException}; nothing is forked. */
+        REJECT
+    }
+
     // ------------------------------------------------------------------ builder
 
     /**
@@ -1438,6 +1568,8 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
         private @Nullable Instant deadline;
         private @Nullable ThreadFactory threadFactory;
         private ContextPropagation context = ContextPropagation.defaults();
+        private int maxConcurrency;                  // 0: no limit
+        private WhenFull whenFull = WhenFull.WAIT;
 
         private Builder() {}
 
@@ -1451,11 +1583,7 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
          * @throws IllegalArgumentException if {@code name} is blank
          */
         public Builder<T, R> name(String name) {
-            Objects.requireNonNull(name, "name");
-            if (name.isBlank()) {
-                throw new IllegalArgumentException("name must not be blank: \"" + name + "\"");
-            }
-            this.name = name;
+            this.name = Names.requireValid(name);
             return this;
         }
 
@@ -1476,18 +1604,17 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
 
         /**
          * Gives the scope a deadline {@code timeout} after it opens; replaces any
-         * {@link #deadline(Instant)}.
+         * {@link #deadline(Instant)}. {@link Duration#ZERO} means "already expired": the scope opens
+         * cancelled by its deadline, its forks never start, and {@code join()} reports a timeout. A
+         * timeout too long for a {@code long} of nanoseconds saturates (about 73 years).
          *
-         * @param timeout the time the scope may take; positive
+         * @param timeout the time the scope may take; zero or positive
          * @return this builder
          * @throws NullPointerException if {@code timeout} is null
-         * @throws IllegalArgumentException if {@code timeout} is zero or negative
+         * @throws IllegalArgumentException if {@code timeout} is negative
          */
         public Builder<T, R> timeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "timeout");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("timeout must be positive: " + timeout);
-            }
+            Durations.toNanosSaturated(timeout);
             this.timeout = timeout;
             this.deadline = null;
             return this;
@@ -1521,6 +1648,57 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
          */
         public Builder<T, R> threadFactory(ThreadFactory threadFactory) {
             this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
+            return this;
+        }
+
+        /**
+         * Lets at most {@code limit} tasks of the scope run their bodies at once; a task forked
+         * beyond that waits for a permit ({@link WhenFull#WAIT}). Same as
+         * {@code maxConcurrency(limit, WhenFull.WAIT)}; see {@link #maxConcurrency(int, WhenFull)}.
+         *
+         * @param limit the most task bodies running at once; positive
+         * @return this builder
+         * @throws IllegalArgumentException if {@code limit} is not positive
+         */
+        public Builder<T, R> maxConcurrency(int limit) {
+            return maxConcurrency(limit, WhenFull.WAIT);
+        }
+
+        /**
+         * Lets at most {@code limit} tasks of the scope run their bodies at once, so a crawler or a
+         * fan-out over a long list needs no semaphore of its own. A task holds its permit from the
+         * moment its body starts until it ends (a {@link Scope#schedule scheduled} task holds it
+         * through its delay too); {@linkplain Scope#forkDaemon(Callable) daemons} and periodic
+         * timers are not counted. What happens to a fork beyond the limit:
+         * <ul>
+         *   <li>{@link WhenFull#WAIT}: {@code fork} returns at once, as always; the task's own
+         *       thread waits for a permit (in fork order) before it runs the body, counted by
+         *       {@link Scope#waiting()}. The wait is interruptible: cancelling the task or the
+         *       scope (policy, deadline, {@code cancel()}, {@code close()}) ends it as
+         *       {@link Task.State#CANCELLED} without running the body. Forking never blocks, so
+         *       tasks that fork more tasks into the scope cannot deadlock on the limit. The
+         *       {@link ThreadFactory} is called at fork time, also for a task that must wait: the
+         *       limit bounds running bodies, not threads (with virtual threads a waiting task is
+         *       a parked virtual thread; to bound platform threads too, use
+         *       {@link Scope#parallelMap}).</li>
+         *   <li>{@link WhenFull#REJECT}: {@code fork} throws {@link RejectedExecutionException}
+         *       when every permit is held, before calling the thread factory, and the scope is left
+         *       as it was.</li>
+         * </ul>
+         *
+         * @param limit the most task bodies running at once; positive
+         * @param whenFull what a fork beyond the limit does
+         * @return this builder
+         * @throws IllegalArgumentException if {@code limit} is not positive
+         * @throws NullPointerException if {@code whenFull} is null
+         */
+        public Builder<T, R> maxConcurrency(int limit, WhenFull whenFull) {
+            Objects.requireNonNull(whenFull, "whenFull");
+            if (limit < 1) {
+                throw new IllegalArgumentException("limit must be positive: " + limit);
+            }
+            this.maxConcurrency = limit;
+            this.whenFull = whenFull;
             return this;
         }
 

@@ -1,14 +1,13 @@
 package dev.fearless.scope;
 
-import java.util.concurrent.CancellationException;
-
 /**
  * Thrown by {@link Scope#join()} when the scope was cancelled with {@link Scope#cancel()} before
  * join completed: the tasks still running were cancelled and have terminated, so their results are
  * missing and the policy's result would be meaningless.
  *
- * <p>It is a {@link CancellationException}, so code that already treats cancellation as an
- * expected outcome keeps working.
+ * <p>Like every exception of the scope it is a {@link ScopeException}. It is not a
+ * {@link java.util.concurrent.CancellationException} (the JDK's type for a cancelled
+ * {@link java.util.concurrent.Future}; {@link Task#get()} of a cancelled task throws that one).
  *
  * <pre>{@code
  * try (var scope = Scope.open()) {
@@ -19,7 +18,7 @@ import java.util.concurrent.CancellationException;
  * }
  * }</pre>
  */
-public final class ScopeCancelledException extends CancellationException {
+public final class ScopeCancelledException extends ScopeException {
 
     private static final long serialVersionUID = 1L;
 

@@ -10,8 +10,11 @@ package dev.fearless.scope;
  * scope.close();
  * scope.fork(() -> work());   // throws ScopeClosedException: open a new scope for new work
  * }</pre>
+ *
+ * <p>Like every exception of the scope it is a {@link ScopeException}, not an
+ * {@link IllegalStateException}.
  */
-public final class ScopeClosedException extends IllegalStateException {
+public final class ScopeClosedException extends ScopeException {
 
     private static final long serialVersionUID = 1L;
 

@@ -22,7 +22,7 @@ package dev.fearless.scope;
  * }
  * }</pre>
  */
-public class ScopeFailedException extends RuntimeException {
+public final class ScopeFailedException extends ScopeException {
 
     private static final long serialVersionUID = 1L;
 

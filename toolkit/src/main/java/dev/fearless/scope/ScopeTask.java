@@ -1,11 +1,14 @@
 package dev.fearless.scope;
 
 import dev.fearless.context.ContextSnapshot;
+import dev.fearless.internal.Threads;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,6 +53,7 @@ final class ScopeTask<T extends @Nullable Object> implements Task<T>, Runnable {
 
     private static final Object HOOKS_CANCELLED = new Object();
     private static final Object HOOKS_DONE = new Object();
+    private static final Object JOINERS_DONE = new Object();
 
     private static final int PHASE_START = 0;
     private static final int PHASE_CONTEXT = 1;
@@ -58,12 +62,14 @@ final class ScopeTask<T extends @Nullable Object> implements Task<T>, Runnable {
 
     private static final VarHandle STATE;
     private static final VarHandle HOOKS;
+    private static final VarHandle JOINERS;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             STATE = lookup.findVarHandle(ScopeTask.class, "state", int.class);
             HOOKS = lookup.findVarHandle(ScopeTask.class, "hooks", Object.class);
+            JOINERS = lookup.findVarHandle(ScopeTask.class, "joiners", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -89,10 +95,20 @@ final class ScopeTask<T extends @Nullable Object> implements Task<T>, Runnable {
     private int phase;                             // task thread only
     private boolean bodyRan;                       // task thread only
     private boolean bodyFailed;                    // task thread only
+    /** Waits for a permit of the scope's maxConcurrency on its own thread before the body runs. */
+    private final boolean waitsForPermit;
+    /** Holds a permit of the scope's maxConcurrency: forker until start, then task thread only. */
+    boolean permitHeld;
+    /** Set by the forker just before thread.start(): a thread started by its factory finds it unset. */
+    private volatile boolean launched;
+    /** Threads in join(), or JOINERS_DONE once the state is final; see #join. */
+    private volatile @Nullable Object joiners;
 
-    ScopeTask(Scope<?, ?> scope, Object body, ContextSnapshot context, long forkNanos, boolean daemon) {
+    ScopeTask(Scope<?, ?> scope, Object body, ContextSnapshot context, long forkNanos, boolean daemon,
+            boolean waitsForPermit) {
         this.scope = scope;
         this.daemon = daemon;
+        this.waitsForPermit = waitsForPermit;
         this.body = body;
         this.context = context;
         this.forkNanos = forkNanos;
@@ -114,6 +130,7 @@ final class ScopeTask<T extends @Nullable Object> implements Task<T>, Runnable {
         context = null;
         state = CANCELLED;
         hooks = HOOKS_CANCELLED;
+        joiners = JOINERS_DONE;
     }
 
     /** The thread could not be started: the task fails with {@code failure} unless already cancelled. */
@@ -124,6 +141,7 @@ final class ScopeTask<T extends @Nullable Object> implements Task<T>, Runnable {
         result = failure;
         if (STATE.compareAndSet(this, RUNNING, FAILED)) {
             hooks = HOOKS_DONE;
+            releaseJoiners();
         } else {
             result = null;
         }
@@ -152,10 +170,13 @@ final class ScopeTask<T extends @Nullable Object> implements Task<T>, Runnable {
     }
 
     private void runTask() {
+        if (!launched) {
+            return;                                // started by its ThreadFactory: fork rejected it, it is not ours
+        }
         phase = context == ContextSnapshot.EMPTY ? PHASE_BODY : PHASE_CONTEXT;
         Throwable escaped = null;
         try {
-            if (state == RUNNING) {
+            if (state == RUNNING && awaitPermit() && state == RUNNING) {
                 ScopedValue.where(CURRENT, this).run(this);
             }
         } catch (Throwable failure) {
@@ -163,6 +184,50 @@ final class ScopeTask<T extends @Nullable Object> implements Task<T>, Runnable {
         }
         phase = PHASE_FINISHED;
         finish(escaped);
+    }
+
+    /**
+     * Waits, interruptibly, for a permit of the scope's maxConcurrency; false when interrupted, which
+     * fails the task unless it was cancelled (then the body is skipped as for any cancelled task).
+     */
+    private boolean awaitPermit() throws InterruptedException {
+        Semaphore permits = scope.permits;
+        if (!waitsForPermit || permits == null) {
+            return true;
+        }
+        if (permits.tryAcquire()) {
+            permitHeld = true;
+            return true;
+        }
+        scope.permitWait(1);
+        try {
+            permits.acquire();
+            permitHeld = true;
+            return true;
+        } catch (InterruptedException interrupted) {
+            if (state == RUNNING) {
+                throw interrupted;                 // interrupted without being cancelled: the task fails with it
+            }
+            return false;
+        } finally {
+            scope.permitWait(-1);
+        }
+    }
+
+    /** Marks the task as started by the scope; the forker calls it right before thread.start(). */
+    void launch() {
+        launched = true;
+    }
+
+    /**
+     * Gives back the permit of the scope's maxConcurrency, if held: by the task's thread when its
+     * body has ended, or by the forker when the fork did not start the thread (WhenFull.REJECT).
+     */
+    void releasePermit() {
+        if (permitHeld) {
+            permitHeld = false;
+            Objects.requireNonNull(scope.permits).release();
+        }
     }
 
     private void runBody() {
@@ -197,6 +262,7 @@ final class ScopeTask<T extends @Nullable Object> implements Task<T>, Runnable {
     }
 
     private void finish(@Nullable Throwable escaped) {
+        releasePermit();                           // before the state is final: a joiner may fork at once
         try {
             int outcome;
             if (escaped != null) {
@@ -217,6 +283,7 @@ final class ScopeTask<T extends @Nullable Object> implements Task<T>, Runnable {
             }
             if (outcome != CANCELLED && STATE.compareAndSet(this, RUNNING, outcome)) {
                 hooks = HOOKS_DONE;                // only the state-CAS winner touches the marker
+                releaseJoiners();
             } else {
                 result = null;
             }
@@ -240,6 +307,7 @@ final class ScopeTask<T extends @Nullable Object> implements Task<T>, Runnable {
         if (!STATE.compareAndSet(this, RUNNING, CANCELLED)) {
             return false;
         }
+        releaseJoiners();
         Thread running = thread;
         if (running != null) {
             running.interrupt();
@@ -249,6 +317,44 @@ final class ScopeTask<T extends @Nullable Object> implements Task<T>, Runnable {
             node.fire();
         }
         return true;
+    }
+
+    // ------------------------------------------------------------------ joining
+
+    /** Called by the winner of the state CAS: wakes every thread in join(). */
+    private void releaseJoiners() {
+        if (JOINERS.getAndSet(this, JOINERS_DONE) instanceof CountDownLatch latch) {
+            latch.countDown();
+        }
+    }
+
+    @Override
+    public T join() throws InterruptedException {
+        if (state == RUNNING) {
+            if (currentOrNull() == this) {
+                throw new WrongThreadException(Threads.current() + " called join() on its own task " + this
+                        + ", which would wait forever. Return from the task instead, or join it from another thread");
+            }
+            awaitEnd();
+        }
+        return result("join()");
+    }
+
+    /** Parks until the state is final; the latch is allocated by the first joiner only. */
+    private void awaitEnd() throws InterruptedException {
+        for (;;) {
+            Object current = joiners;
+            if (current == JOINERS_DONE) {
+                return;
+            }
+            if (current instanceof CountDownLatch latch) {
+                if (state == RUNNING) {            // re-read after the latch is published: no lost wake-up
+                    latch.await();
+                }
+                return;
+            }
+            JOINERS.compareAndSet(this, null, new CountDownLatch(1));
+        }
     }
 
     @Override
@@ -294,19 +400,23 @@ final class ScopeTask<T extends @Nullable Object> implements Task<T>, Runnable {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public T get() {
+        return result("get()");
+    }
+
+    @SuppressWarnings("unchecked")
+    private T result(String operation) {
         int current = state;
         return switch (current) {
             case SUCCEEDED -> (T) result;
-            case RUNNING -> throw new IllegalStateException(this + " is still running; thread "
-                    + Scope.describe(Thread.currentThread()) + " called get(). Call join() on the scope first"
-                    + " (it waits for every task), or check state() before get()");
-            case FAILED -> throw new IllegalStateException(this + " failed, so it has no result; thread "
-                    + Scope.describe(Thread.currentThread()) + " called get(). The cause is the task's exception;"
+            case RUNNING -> throw new IllegalStateException(this + " is still running; "
+                    + Threads.current() + " called " + operation + ". Call join() on the scope first"
+                    + " (it waits for every task) or on the task, or check state() before get()");
+            case FAILED -> throw new IllegalStateException(this + " failed, so it has no result; "
+                    + Threads.current() + " called " + operation + ". The cause is the task's exception;"
                     + " check state() or read exception() instead", (Throwable) result);
-            default -> throw new CancellationException(this + " was cancelled, so it has no result; thread "
-                    + Scope.describe(Thread.currentThread()) + " called get(). Check state() before get()");
+            default -> throw new CancellationException(this + " was cancelled, so it has no result; "
+                    + Threads.current() + " called " + operation + ". Check state() first");
         };
     }
 
@@ -315,7 +425,7 @@ final class ScopeTask<T extends @Nullable Object> implements Task<T>, Runnable {
         if (state == FAILED) {
             return (Throwable) Objects.requireNonNull(result);
         }
-        throw new IllegalStateException(this + " did not fail; thread " + Scope.describe(Thread.currentThread())
+        throw new IllegalStateException(this + " did not fail; " + Threads.current()
                 + " called exception(). Check state() == FAILED first");
     }
 

@@ -18,7 +18,7 @@ package dev.fearless.scope;
  * }
  * }</pre>
  */
-public final class ScopeTimeoutException extends RuntimeException {
+public final class ScopeTimeoutException extends ScopeException {
 
     private static final long serialVersionUID = 1L;
 

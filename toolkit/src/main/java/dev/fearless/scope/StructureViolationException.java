@@ -17,7 +17,7 @@ package dev.fearless.scope;
  * outer.close();   // closes inner first, then outer, then throws StructureViolationException
  * }</pre>
  */
-public final class StructureViolationException extends RuntimeException {
+public final class StructureViolationException extends ScopeException {
 
     private static final long serialVersionUID = 1L;
 

@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * <pre>{@code
  * try (var scope = Scope.open()) {
  *     Task<User> user = scope.fork(() -> users.find(id));
- *     Task<List<Order>> orders = scope.fork(() -> orders.of(id));
+ *     Task<List<Order>> orders = scope.fork(() -> orderDb.ordersOf(id));
  *     scope.join();                                  // every task has ended
  *     return new Page(user.get(), orders.get());     // both SUCCEEDED, or join would have thrown
  * }
@@ -78,6 +78,33 @@ public sealed interface Task<T extends @Nullable Object> extends Supplier<T> per
      */
     @Override
     T get();
+
+    /**
+     * Waits until this task has ended and returns its result, as {@link #get()} does then. Use it to
+     * wait for one task without waiting for the whole scope: the owner or a sibling task that needs
+     * one result early. "Ended" means the state is final: a {@link State#CANCELLED} task's thread
+     * may still be winding down ({@link Scope#join()} and {@link Scope#close()} wait for it). Any
+     * thread may join a task, and any number of threads at once; joining a task that has already
+     * ended returns at once.
+     *
+     * <pre>{@code
+     * try (var scope = Scope.open()) {
+     *     Task<Config> config = scope.fork(() -> loadConfig());
+     *     scope.fork(() -> warmCaches(config.join()));  // a sibling waits for the one result it needs
+     *     scope.join();
+     * }
+     * }</pre>
+     *
+     * @return the result of a task that {@link State#SUCCEEDED}; {@code null} for a forked
+     *     {@link Runnable}
+     * @throws InterruptedException if the calling thread was interrupted while waiting; the task is
+     *     not affected
+     * @throws IllegalStateException if the task failed (its exception is the cause)
+     * @throws CancellationException if the task was cancelled
+     * @throws WrongThreadException if called by the task's own thread while it runs (it would wait
+     *     forever)
+     */
+    T join() throws InterruptedException;
 
     /**
      * Returns what a task that {@link State#FAILED} threw.

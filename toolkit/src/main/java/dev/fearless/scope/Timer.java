@@ -1,5 +1,6 @@
 package dev.fearless.scope;
 
+import dev.fearless.internal.Durations;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -25,7 +26,6 @@ final class Timer implements Callable<@Nullable Object> {
      * (about 36 years) so that due times never overflow.
      */
 
-    private static final long MAX_NANOS = Long.MAX_VALUE >> 2;
 
     private final Object work;                     // Callable (runs once) or Runnable
     private final long initialDelay;
@@ -38,11 +38,7 @@ final class Timer implements Callable<@Nullable Object> {
     }
 
     static long delayNanos(Duration delay, String name) {
-        Objects.requireNonNull(delay, name);
-        if (delay.isNegative()) {
-            throw new IllegalArgumentException(name + " must not be negative: " + delay);
-        }
-        return Math.min(TimeUnit.NANOSECONDS.convert(delay), MAX_NANOS);
+        return Durations.toNanosSaturated(delay, name);
     }
 
     static long periodNanos(Duration period, String name) {
@@ -50,7 +46,7 @@ final class Timer implements Callable<@Nullable Object> {
         if (period.isNegative() || period.isZero()) {
             throw new IllegalArgumentException(name + " must be positive: " + period);
         }
-        return Math.max(1L, Math.min(TimeUnit.NANOSECONDS.convert(period), MAX_NANOS));
+        return Math.max(1L, Durations.toNanosSaturated(period, name));
     }
 
     @Override

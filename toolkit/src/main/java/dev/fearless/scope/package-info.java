@@ -10,7 +10,7 @@
  * <pre>{@code
  * try (var scope = Scope.open()) {                          // all must succeed
  *     Task<User> user = scope.fork(() -> users.find(id));
- *     Task<List<Order>> orders = scope.fork(() -> orders.of(id));
+ *     Task<List<Order>> orders = scope.fork(() -> orderDb.ordersOf(id));
  *     scope.join();                                         // first failure cancels the rest
  *     return new Page(user.get(), orders.get());
  * }

@@ -1,6 +1,7 @@
 package dev.fearless.scope;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -127,7 +129,10 @@ class ConveniencesTest {
                 }, threads));
         assertSame(failure, e.getCause());
         threads.assertNoneAlive();
-        assertThrows(IllegalArgumentException.class, () -> Scope.withTimeout(Duration.ZERO, () -> 1));
+        AtomicBoolean ran = new AtomicBoolean();
+        assertThrows(ScopeTimeoutException.class, () -> Scope.withTimeout(Duration.ZERO, () -> ran.getAndSet(true)));
+        assertFalse(ran.get(), "a zero timeout has expired before the task could start");
+        assertThrows(IllegalArgumentException.class, () -> Scope.withTimeout(Duration.ofNanos(-1), () -> 1));
     }
 
     @ParameterizedTest

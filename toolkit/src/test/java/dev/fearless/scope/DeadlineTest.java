@@ -138,13 +138,38 @@ class DeadlineTest {
     }
 
     @Test
-    void aTimeoutMustBePositive() {
-        IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
-                () -> Scope.builder().timeout(Duration.ZERO));
-        assertEquals("timeout must be positive: PT0S", zero.getMessage());
+    void aNegativeTimeoutIsRejected_aNullOneToo() {
         IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
                 () -> Scope.builder().timeout(Duration.ofSeconds(-1)));
-        assertEquals("timeout must be positive: PT-1S", negative.getMessage());
+        assertEquals("timeout must not be negative: PT-1S", negative.getMessage());
         assertEquals("timeout", assertThrows(NullPointerException.class, () -> Scope.builder().timeout(null)).getMessage());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Threads.class)
+    void aZeroTimeoutHasAlreadyExpired_forksNeverStart(Threads kind) throws Exception {
+        Threads.Tracking threads = kind.tracking();
+        AtomicBoolean ran = new AtomicBoolean();
+        try (var scope = Scope.builder().threadFactory(threads).timeout(Duration.ZERO).open()) {
+            assertTrue(scope.isCancelled());
+            Task<Boolean> task = scope.fork(() -> ran.getAndSet(true));
+            assertEquals(Task.State.CANCELLED, task.state());
+            assertThrows(ScopeTimeoutException.class, scope::join);
+        }
+        assertFalse(ran.get());
+        threads.assertNoneAlive();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Threads.class)
+    void aHugeTimeoutSaturates(Threads kind) throws Exception {
+        Threads.Tracking threads = kind.tracking();
+        try (var scope = Scope.builder().threadFactory(threads).policy(Policy.<Integer>firstSuccess())
+                .timeout(Duration.ofSeconds(Long.MAX_VALUE)).open()) {
+            assertFalse(scope.isCancelled());
+            scope.fork(() -> 7);
+            assertEquals(7, scope.join());
+        }
+        threads.assertNoneAlive();
     }
 }

@@ -19,13 +19,14 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Scopes nested three levels deep (owner, task, grand-task), random policies, failures, explicit
  * and self cancellations, forks from tasks and deadlines, until at least 10,000 tasks were forked.
- * Afterwards no thread made for any of the scopes is alive, and every task's outcome was reported
- * to its policy exactly once.
+ * Some scopes limit their concurrency ({@code maxConcurrency}). Afterwards no thread made for any
+ * of the scopes is alive, and every task's outcome was reported to its policy exactly once. Run it
+ * at a larger scale with {@code -Dstress.scale=N} (N times the tasks; default 1).
  */
 @Timeout(120)
 class ScopeStressTest {
 
-    private static final int MIN_TASKS = 10_000;
+    private static final int MIN_TASKS = 10_000 * Math.max(1, Integer.getInteger("stress.scale", 1));
     private static final int WIDTH = 5;
     private static final int LEAVES = 20;
 
@@ -106,6 +107,9 @@ class ScopeStressTest {
         Scope.Builder<String, @Nullable Object> builder = Scope.builder().threadFactory(threads).policy(new Recording(policy));
         if (deadline) {
             builder.timeout(Duration.ofMillis(1 + random.nextInt(depth == 3 ? 5 : 30)));
+        }
+        if (random.nextInt(4) == 0) {
+            builder.maxConcurrency(1 + random.nextInt(3));
         }
         try (var scope = builder.open()) {
             int width = depth == 3 ? LEAVES : WIDTH;

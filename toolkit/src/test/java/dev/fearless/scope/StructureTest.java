@@ -60,10 +60,10 @@ class StructureTest {
                     throw new AssertionError(e);
                 }
             });
-            assertTrue(join.getMessage().contains("\"intruder\" called join()"), join.getMessage());
+            assertTrue(join.getMessage().matches("(?s).*thread \"intruder\" \\(#\\d+\\) called join\\(\\).*"), join.getMessage());
             assertTrue(join.getMessage().contains("only its owner"), join.getMessage());
             WrongThreadException close = thrownOnAnotherThread(WrongThreadException.class, scope::close);
-            assertTrue(close.getMessage().contains("\"intruder\" called close()"), close.getMessage());
+            assertTrue(close.getMessage().matches("(?s).*thread \"intruder\" \\(#\\d+\\) called close\\(\\).*"), close.getMessage());
             scope.fork(() -> 2);                     // nothing was closed
             scope.join();
             assertEquals(1, task.get());
@@ -78,7 +78,7 @@ class StructureTest {
         try (var scope = Scope.builder().threadFactory(threads).open();
              var other = Scope.builder().threadFactory(threads).policy(Policy.awaitAll()).open()) {
             WrongThreadException outsider = thrownOnAnotherThread(WrongThreadException.class, () -> scope.fork(() -> 1));
-            assertTrue(outsider.getMessage().contains("\"intruder\" called fork()"), outsider.getMessage());
+            assertTrue(outsider.getMessage().matches("(?s).*thread \"intruder\" \\(#\\d+\\) called fork\\(\\).*"), outsider.getMessage());
             // a task of another scope is not a task of this one
             Task<Object> foreign = other.fork(() -> scope.fork(() -> 1));
             other.join();
