@@ -40,9 +40,13 @@ public final class TaskRejectedException extends RejectedExecutionException {
         NO_THREAD
     }
 
+    /** The name of the executor that rejected the task. */
     private final String executorName;
+    /** The executor's concurrency limit, {@link Integer#MAX_VALUE} when unlimited. */
     private final int limit;
+    /** The limit policy in force, {@code null} if none. */
     private final @Nullable LimitPolicy policy;
+    /** Why the task was rejected. */
     private final Reason reason;
 
     TaskRejectedException(String message, String executorName, int limit, @Nullable LimitPolicy policy,

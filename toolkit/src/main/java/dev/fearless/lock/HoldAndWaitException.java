@@ -23,8 +23,10 @@ public final class HoldAndWaitException extends LockOrderException {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** The locks held, as the report names them. */
     @SuppressWarnings("serial") // an immutable List.copyOf
     private final List<String> held;
+    /** The locks requested, as the report names them. */
     @SuppressWarnings("serial") // an immutable List.copyOf
     private final List<String> requested;
 

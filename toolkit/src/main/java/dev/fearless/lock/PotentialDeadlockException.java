@@ -21,6 +21,7 @@ public final class PotentialDeadlockException extends LockOrderException {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** The lock-order cycle, as the report names its locks. */
     @SuppressWarnings("serial") // an immutable List.copyOf
     private final List<String> cycle;
 
