@@ -1,7 +1,9 @@
 package dev.fearless.benchmarks;
 
 import dev.fearless.channel.Channel;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
@@ -18,16 +20,18 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Suite 2, channels: {@code pairs} producers each send {@value #ELEMENTS} / pairs elements into one
- * channel (or queue) and {@code pairs} consumers each receive as many, all on virtual threads
- * started and joined by each invocation. The score is nanoseconds per element, that is per
- * send+receive pair (the metric Jox publishes); thread start-up is amortized over
- * {@value #ELEMENTS} elements.
+ * Suite 2, channels: N producers share {@value #ELEMENTS} sends into one channel (or queue) and M
+ * consumers share as many receives ({@code shape} N x M: 1x1, 4x4, 16x16, 1x16, 16x1), all on
+ * virtual or on platform threads ({@code threads}) started and joined by each invocation. The
+ * score is nanoseconds per element, that is per send+receive pair (the metric Jox publishes);
+ * thread start-up is amortized over {@value #ELEMENTS} elements.
  *
  * <p>Rendezvous: Fearless {@code Channel.rendezvous()}, Jox {@code newRendezvousChannel()},
  * {@code SynchronousQueue} and {@code LinkedTransferQueue.transfer}. Buffered(16): Fearless
  * {@code Channel.buffered(16)}, Jox {@code newBufferedChannel(16)} and {@code ArrayBlockingQueue(16)}.
- * A fresh channel per invocation is not needed: every invocation leaves it empty.
+ * Unbounded: Fearless {@code Channel.unbounded()}, Jox {@code newUnlimitedChannel()},
+ * {@code LinkedBlockingQueue} and {@code LinkedTransferQueue.put}. A fresh channel per invocation
+ * is not needed: every invocation leaves it empty.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -40,9 +44,19 @@ public class ChannelBenchmark {
     /** Elements per invocation. */
     static final int ELEMENTS = 10_000;
 
-    /** Producers, and as many consumers (1: 1→1, 4: 4→4). */
-    @Param({"1", "4"})
-    public int pairs;
+    /** Every shape, producers x consumers (the report iterates these). */
+    static final List<String> SHAPES = List.of("1x1", "4x4", "16x16", "1x16", "16x1");
+
+    /** Every thread kind (the report iterates these). */
+    static final List<String> THREADS = List.of("virtual", "platform");
+
+    /** Producers x consumers. */
+    @Param({"1x1", "4x4", "16x16", "1x16", "16x1"})
+    public String shape;
+
+    /** The kind of thread every producer and consumer runs on. */
+    @Param({"virtual", "platform"})
+    public String threads;
 
     private static final Integer ELEMENT = 7;
 
@@ -54,6 +68,10 @@ public class ChannelBenchmark {
     private final SynchronousQueue<Integer> synchronousQueue = new SynchronousQueue<>();
     private final LinkedTransferQueue<Integer> transferQueue = new LinkedTransferQueue<>();
     private final ArrayBlockingQueue<Integer> arrayBlockingQueue = new ArrayBlockingQueue<>(16);
+    private final Channel<Integer> fearlessUnbounded = Channel.unbounded("bench-unbounded");
+    private final com.softwaremill.jox.Channel<Integer> joxUnbounded = com.softwaremill.jox.Channel.newUnlimitedChannel();
+    private final LinkedBlockingQueue<Integer> linkedBlockingQueue = new LinkedBlockingQueue<>();
+    private final LinkedTransferQueue<Integer> unboundedTransferQueue = new LinkedTransferQueue<>();
 
     /** Creates the state; JMH sets the parameters. */
     public ChannelBenchmark() {}
@@ -146,6 +164,56 @@ public class ChannelBenchmark {
         return transfer(arrayBlockingQueue::put, arrayBlockingQueue::take);
     }
 
+    // ------------------------------------------------------------------ unbounded
+
+    /**
+     * Fearless unbounded channel.
+     *
+     * @return the sum of the received elements
+     * @throws Exception if a worker fails
+     */
+    @Benchmark
+    @OperationsPerInvocation(ELEMENTS)
+    public long unboundedFearless() throws Exception {
+        return transfer(fearlessUnbounded::send, fearlessUnbounded::receive);
+    }
+
+    /**
+     * Jox unlimited channel.
+     *
+     * @return the sum of the received elements
+     * @throws Exception if a worker fails
+     */
+    @Benchmark
+    @OperationsPerInvocation(ELEMENTS)
+    public long unboundedJox() throws Exception {
+        return transfer(joxUnbounded::send, joxUnbounded::receive);
+    }
+
+    /**
+     * {@code LinkedBlockingQueue} put/take.
+     *
+     * @return the sum of the received elements
+     * @throws Exception if a worker fails
+     */
+    @Benchmark
+    @OperationsPerInvocation(ELEMENTS)
+    public long unboundedLinkedBlockingQueue() throws Exception {
+        return transfer(linkedBlockingQueue::put, linkedBlockingQueue::take);
+    }
+
+    /**
+     * {@code LinkedTransferQueue} put/take (put never waits).
+     *
+     * @return the sum of the received elements
+     * @throws Exception if a worker fails
+     */
+    @Benchmark
+    @OperationsPerInvocation(ELEMENTS)
+    public long unboundedLinkedTransferQueue() throws Exception {
+        return transfer(unboundedTransferQueue::put, unboundedTransferQueue::take);
+    }
+
     // ------------------------------------------------------------------ the shape
 
     /** Puts one element; blocks as the peer under test blocks. */
@@ -165,18 +233,34 @@ public class ChannelBenchmark {
      * so each call site sees one implementation and the JIT inlines it.
      */
     private long transfer(Put put, Take take) throws Exception {
-        int share = ELEMENTS / pairs;
-        return Workers.runAll(Workers.pairs(pairs, () -> () -> {
-            for (int i = 0; i < share; i++) {
-                put.put(ELEMENT);
-            }
-            return 0;
-        }, () -> () -> {
-            long sum = 0;
-            for (int i = 0; i < share; i++) {
-                sum += take.take();
-            }
-            return sum;
-        }));
+        int x = shape.indexOf('x');
+        int producers = Integer.parseInt(shape.substring(0, x));
+        int consumers = Integer.parseInt(shape.substring(x + 1));
+        Workers.Loop[] loops = new Workers.Loop[producers + consumers];
+        for (int p = 0; p < producers; p++) {
+            int share = share(p, producers);
+            loops[p] = () -> {
+                for (int i = 0; i < share; i++) {
+                    put.put(ELEMENT);
+                }
+                return 0;
+            };
+        }
+        for (int c = 0; c < consumers; c++) {
+            int share = share(c, consumers);
+            loops[producers + c] = () -> {
+                long sum = 0;
+                for (int i = 0; i < share; i++) {
+                    sum += take.take();
+                }
+                return sum;
+            };
+        }
+        return Workers.runAll(threads, loops);
+    }
+
+    /** Worker {@code index}'s share of {@value #ELEMENTS} split over {@code workers}; the shares add up. */
+    private static int share(int index, int workers) {
+        return ELEMENTS / workers + (index < ELEMENTS % workers ? 1 : 0);
     }
 }

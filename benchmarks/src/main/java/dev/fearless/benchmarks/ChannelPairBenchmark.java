@@ -1,7 +1,6 @@
 package dev.fearless.benchmarks;
 
 import dev.fearless.channel.Channel;
-import dev.fearless.channel.Select;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Exchanger;
 import java.util.concurrent.LinkedTransferQueue;
@@ -29,9 +28,6 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code Exchanger} as a 1→1 rendezvous stream (a producer hands an element over, the
  *       consumer hands back nothing; with more threads producers would exchange with each other),
  *       compared with the 1→1 rows of {@link ChannelBenchmark}; nanoseconds per element.
- *   <li>2-clause select: two producers each send {@value #ELEMENTS} / 2 elements into their own
- *       rendezvous channel and one consumer receives {@value #ELEMENTS} elements by selecting over
- *       both; nanoseconds per element.
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -63,10 +59,6 @@ public class ChannelPairBenchmark {
     private final LinkedTransferQueue<Integer> transferPong = new LinkedTransferQueue<>();
     private final ArrayBlockingQueue<Integer> arrayPing = new ArrayBlockingQueue<>(16);
     private final ArrayBlockingQueue<Integer> arrayPong = new ArrayBlockingQueue<>(16);
-    private final Channel<Integer> fearlessA = Channel.rendezvous("bench-a");
-    private final Channel<Integer> fearlessB = Channel.rendezvous("bench-b");
-    private final com.softwaremill.jox.Channel<Integer> joxA = com.softwaremill.jox.Channel.newRendezvousChannel();
-    private final com.softwaremill.jox.Channel<Integer> joxB = com.softwaremill.jox.Channel.newRendezvousChannel();
 
     /** Creates the state. */
     public ChannelPairBenchmark() {}
@@ -175,7 +167,7 @@ public class ChannelPairBenchmark {
         });
     }
 
-    // ------------------------------------------------------------------ Exchanger and select
+    // ------------------------------------------------------------------ Exchanger
 
     /**
      * {@code Exchanger}, 1→1.
@@ -195,53 +187,6 @@ public class ChannelPairBenchmark {
             long sum = 0;
             for (int i = 0; i < ELEMENTS; i++) {
                 sum += exchanger.exchange(NOTHING);
-            }
-            return sum;
-        });
-    }
-
-    /**
-     * Fearless {@code Select.select} over two rendezvous channels' receive clauses.
-     *
-     * @return the sum of the received elements
-     * @throws Exception if a worker fails
-     */
-    @Benchmark
-    @OperationsPerInvocation(ELEMENTS)
-    public long selectFearless() throws Exception {
-        return select(fearlessA::send, fearlessB::send,
-                () -> Select.select(fearlessA.receiveClause(), fearlessB.receiveClause()));
-    }
-
-    /**
-     * Jox {@code Select.select} over two rendezvous channels' receive clauses.
-     *
-     * @return the sum of the received elements
-     * @throws Exception if a worker fails
-     */
-    @Benchmark
-    @OperationsPerInvocation(ELEMENTS)
-    public long selectJox() throws Exception {
-        return select(joxA::send, joxB::send,
-                () -> com.softwaremill.jox.Select.select(joxA.receiveClause(), joxB.receiveClause()));
-    }
-
-    private static long select(ChannelBenchmark.Put sendA, ChannelBenchmark.Put sendB, ChannelBenchmark.Take select)
-            throws Exception {
-        return Workers.runAll(() -> {
-            for (int i = 0; i < ELEMENTS / 2; i++) {
-                sendA.put(ELEMENT);
-            }
-            return 0;
-        }, () -> {
-            for (int i = 0; i < ELEMENTS / 2; i++) {
-                sendB.put(ELEMENT);
-            }
-            return 0;
-        }, () -> {
-            long sum = 0;
-            for (int i = 0; i < ELEMENTS; i++) {
-                sum += select.take();
             }
             return sum;
         });

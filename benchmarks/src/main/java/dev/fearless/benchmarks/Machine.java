@@ -13,7 +13,26 @@ final class Machine {
     static String describe() {
         return Runtime.getRuntime().availableProcessors() + " CPUs available to the JVM (nproc), "
                 + memory() + " memory, CPU " + cpuModel() + ", " + System.getProperty("os.name") + " "
-                + System.getProperty("os.version") + " " + System.getProperty("os.arch");
+                + System.getProperty("os.version") + " " + System.getProperty("os.arch") + ", runner JDK "
+                + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")";
+    }
+
+    /** The content of {@code /proc/loadavg} (load over 1, 5 and 15 min, runnable/threads, last pid), or "unknown". */
+    static String loadavg() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).strip();
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /** The one-minute load average of a {@link #loadavg()} line; NaN when unknown. */
+    static double load(String loadavg) {
+        try {
+            return Double.parseDouble(loadavg.split("\\s+")[0]);
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     private static String cpuModel() {

@@ -1,58 +1,114 @@
 package dev.fearless.benchmarks;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.BenchmarkList;
+import org.openjdk.jmh.runner.BenchmarkListEntry;
 import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
- * Runs every suite in one JMH run, writes JMH's JSON, then rewrites {@code docs/benchmarks.md} from
- * it with {@link Report}. {@code exec:exec} in this module calls it:
+ * Runs a profile of the suites with {@code -prof gc}, writes JMH's JSON and the run's conditions
+ * (load average at start and end, machine, JDK), then rewrites {@code docs/benchmarks.md} from it
+ * with {@link Report}. {@code exec:exec} in this module calls it:
  *
  * <pre>
- * mvn -q -pl benchmarks -am compile exec:exec                         # quick profile, all suites
- * mvn -q -pl benchmarks -am compile exec:exec -Dbench.profile=full    # 3 forks, longer iterations
- * mvn -q -pl benchmarks -am compile exec:exec -Dbench.include=Channel # only matching benchmarks
+ * mvn -q -pl benchmarks -am compile exec:exec                          # quick profile, all suites
+ * mvn -q -pl benchmarks -am compile exec:exec -Dbench.profile=decide   # the published table
+ * mvn -q -pl benchmarks -am compile exec:exec -Dbench.include=Channel  # only matching benchmarks
+ * mvn -q -pl benchmarks -am compile exec:exec -Dbench.profile=decide -Dbench.plan=true # count, estimate, no run
  * </pre>
  *
- * <p>A run with an include expression replaces, in an existing JSON file, the results of the
- * benchmarks it ran and keeps the others, so one suite can be rerun without rerunning all; the
- * report then says which benchmarks came from which run.
+ * <p>Profiles:
+ * <ul>
+ *   <li>{@code quick}, for development: every suite, 1 fork, 2 warmup and 3 measurement iterations
+ *       of 0.5 s. It never decides a target (a verdict needs 5 forks).
+ *   <li>{@code decide}, for the published table: only what the decision rows need (see
+ *       {@link #DECIDE}), 5 forks, 2 warmup and 3 measurement iterations of 1 s. About 45 min on
+ *       2 cores.
+ *   <li>{@code smoke}: one short iteration of each, to check that everything runs.
+ * </ul>
  *
- * <p>Arguments: profile ({@code quick}, {@code full}, or {@code smoke}: one short iteration each, to
- * check that everything runs), JSON path, document path, notes path, and an
- * optional include regular expression. Every benchmark gets the same fork settings: one JVM per
- * benchmark (per parameter combination), {@code --enable-preview} (from each class's {@code @Fork}),
- * a fixed 1 GB heap, and JMH's own use of {@code sun.misc.Unsafe} allowed without a warning.
+ * <p>Before anything runs, the one-minute load average is read from {@code /proc/loadavg}; above
+ * {@value Report#MAX_LOAD} the run is refused unless {@code -Dbench.allowLoad=true}, because a
+ * loaded machine moves every score. A run with an include expression replaces, in an existing JSON
+ * file, the results of the benchmarks it ran and keeps the others.
+ *
+ * <p>Arguments: profile, JSON path, document path, notes path, and an optional include regular
+ * expression. Every benchmark gets the same JVM settings: {@code --enable-preview} (from each
+ * class's {@code @Fork}), a fixed 1 GB heap, and JMH's own use of {@code sun.misc.Unsafe} allowed.
  */
 public final class QuickProfile {
 
     private QuickProfile() {}
 
-    /** Adds to {@code json} every result of {@code earlier} whose benchmark and parameters it lacks. */
-    private static void keepEarlierResults(Path earlier, Path json) throws java.io.IOException {
-        List<Object> merged = new ArrayList<>((List<?>) Json.parse(Files.readString(json)));
-        Set<String> rerun = new HashSet<>();
-        for (Object result : merged) {
-            rerun.add(Report.key((Map<?, ?>) result));
+    /** One JMH run of the decide profile: benchmarks matching {@code include}, with these parameters. */
+    record Step(String include, Map<String, String[]> params) {}
+
+    private static Step step(String include, String... params) {
+        Map<String, String[]> map = new LinkedHashMap<>();
+        for (int i = 0; i < params.length; i += 2) {
+            map.put(params[i], params[i + 1].split(","));
         }
-        for (Object result : (List<?>) Json.parse(Files.readString(earlier))) {
-            if (!rerun.contains(Report.key((Map<?, ?>) result))) {
-                merged.add(result);
-            }
+        return new Step("\\." + include + "$", map);
+    }
+
+    /**
+     * The decide profile: the benchmarks behind every row with a target and the calibration row,
+     * trimmed to fit about 45 minutes on 2 cores (83 benchmarks × 5 forks × ~6.5 s). Left out:
+     * channel shapes 16→16, 1→16 and 16→1 and platform 4→4, scopes of 10 tasks, context rows.
+     */
+    static final List<Step> DECIDE = List.of(
+            step("CalibrationBenchmark\\..*"),
+            step("ScopeBenchmark\\.(fearless|jdkStructuredTaskScope)", "owner", "virtual,platform", "tasks", "1,1000"),
+            step("ChannelBenchmark\\..*", "shape", "1x1,4x4", "threads", "virtual"),
+            step("ChannelBenchmark\\..*", "shape", "1x1", "threads", "platform"),
+            step("SelectBenchmark\\..*"),
+            step("LatencyBenchmark\\.roundTrip(Fearless|Jox)"),
+            step("LockAcquisitionBenchmark\\..*", "locks", "2"),
+            step("LockOrderCheckerBenchmark\\.(fearlessWarn|guavaWarn)"),
+            step("HandleBenchmark\\..*"),
+            step("ExecutorBenchmark\\.(virtualExecutor|virtualExecutorWithMetrics|jdkVirtualThreadExecutor|bridgeAsync"
+                    + "|completableFutureSupplyAsync)"),
+            step("TelemetryBenchmark\\.with(out)?EventSites"),
+            step("TelemetryListenerBenchmark\\..*"));
+
+    /** Forks, warmup iterations, measurement iterations and iteration time of a profile. */
+    record Settings(int forks, int warmups, int measurements, TimeValue time) {
+        /** Estimated seconds per benchmark, counting ~1.5 s to start and stop each fork's JVM. */
+        double secondsPerBenchmark() {
+            return forks * (1.5 + (warmups + measurements) * time.convertTo(java.util.concurrent.TimeUnit.MILLISECONDS) / 1000.0);
         }
-        Files.writeString(json, Json.write(merged));
+    }
+
+    static Settings settings(String profile) {
+        return switch (profile) {
+            case "quick" -> new Settings(1, 2, 3, TimeValue.milliseconds(500));
+            case "decide" -> new Settings(Stats.DECIDE_FORKS, 2, 3, TimeValue.seconds(1));
+            case "smoke" -> new Settings(1, 0, 1, TimeValue.milliseconds(200)); // the numbers mean nothing
+            default -> throw new IllegalArgumentException("profile must be quick, decide or smoke: " + profile);
+        };
     }
 
     /**
@@ -63,44 +119,65 @@ public final class QuickProfile {
      */
     public static void main(String[] args) throws Exception {
         if (args.length < 4) {
-            System.err.println("usage: QuickProfile quick|full|smoke <result.json> <benchmarks.md> <notes.md> [include-regex]");
+            System.err.println("usage: QuickProfile quick|decide|smoke <result.json> <benchmarks.md> <notes.md> [include-regex]");
             System.exit(2);
         }
         String profile = args[0];
+        Settings settings = settings(profile);
         Path json = Path.of(args[1]);
         Path doc = Path.of(args[2]);
         Path notes = Path.of(args[3]);
         boolean partial = args.length > 4 && !args[4].isBlank();
-        String include = partial ? args[4] : "dev\\.fearless\\.benchmarks\\..*";
+        List<Step> steps = partial ? List.of(new Step(args[4], Map.of()))
+                : profile.equals("decide") ? DECIDE : List.of(new Step("dev\\.fearless\\.benchmarks\\..*", Map.of()));
+
+        int count = plannedBenchmarks(steps);
+        System.out.printf(Locale.ROOT, "profile %s: %d benchmark(s) × %d fork(s); estimated wall time %.0f min%n",
+                profile, count, settings.forks(), count * settings.secondsPerBenchmark() / 60);
+        if (Boolean.getBoolean("bench.plan")) {
+            return;
+        }
+
+        boolean allowLoad = Boolean.getBoolean(Report.ALLOW_LOAD);
+        String loadavg = Machine.loadavg();
+        double load = Machine.load(loadavg);
+        if (!(load <= Report.MAX_LOAD) && !allowLoad) {
+            System.err.printf("refusing to run: load average at start is %s (/proc/loadavg: %s), above %s; "
+                    + "rerun on a quiet machine or set -D%s=true%n", load, loadavg, Report.MAX_LOAD, Report.ALLOW_LOAD);
+            System.exit(3);
+        }
+
         Files.createDirectories(json.toAbsolutePath().getParent());
         Path earlier = json.resolveSibling(json.getFileName() + ".earlier");
         boolean merge = partial && Files.exists(json);
         if (merge) {
-            Files.copy(json, earlier, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-
-        ChainedOptionsBuilder options = new OptionsBuilder()
-                .include(include)
-                .jvmArgs("-Xms1g", "-Xmx1g", "--sun-misc-unsafe-memory-access=allow") // + @Fork's --enable-preview
-                .resultFormat(ResultFormatType.JSON)
-                .result(json.toString())
-                .shouldFailOnError(false);
-        switch (profile) {
-            case "quick" -> options.forks(1)
-                    .warmupIterations(3).warmupTime(TimeValue.seconds(1))
-                    .measurementIterations(5).measurementTime(TimeValue.seconds(1));
-            case "full" -> options.forks(3)
-                    .warmupIterations(5).warmupTime(TimeValue.seconds(2))
-                    .measurementIterations(10).measurementTime(TimeValue.seconds(2));
-            case "smoke" -> options.forks(1) // checks that every benchmark runs; the numbers mean nothing
-                    .warmupIterations(0)
-                    .measurementIterations(1).measurementTime(TimeValue.milliseconds(200));
-            default -> throw new IllegalArgumentException("profile must be quick, full or smoke: " + profile);
+            Files.copy(json, earlier, StandardCopyOption.REPLACE_EXISTING);
         }
 
         Instant start = Instant.now();
-        new Runner(options.build()).run();
+        ArrayNode all = Report.JSON.createArrayNode();
+        Path part = json.resolveSibling(json.getFileName() + ".part");
+        for (Step step : steps) {
+            ChainedOptionsBuilder options = new OptionsBuilder()
+                    .include(step.include())
+                    .jvmArgs("-Xms1g", "-Xmx1g", "--sun-misc-unsafe-memory-access=allow") // + @Fork's --enable-preview
+                    .addProfiler(GCProfiler.class)
+                    .resultFormat(ResultFormatType.JSON)
+                    .result(part.toString())
+                    .shouldFailOnError(false)
+                    .forks(settings.forks())
+                    .warmupIterations(settings.warmups()).warmupTime(settings.time())
+                    .measurementIterations(settings.measurements()).measurementTime(settings.time());
+            step.params().forEach(options::param);
+            new Runner(options.build()).run();
+            for (JsonNode result : Report.JSON.readTree(part.toFile())) {
+                all.add(result);
+            }
+        }
+        Files.deleteIfExists(part);
         Duration wall = Duration.between(start, Instant.now());
+        Report.JSON.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), all);
+        String loadAtEnd = Machine.loadavg();
 
         Properties run = new Properties();
         if (merge) {
@@ -108,18 +185,54 @@ public final class QuickProfile {
             try (var in = Files.newBufferedReader(Report.runFile(json))) {
                 run.load(in);
             }
-            run.setProperty("rerun", include + " at " + start + " (" + wall.toSeconds() + " s)");
+            run.setProperty("rerun", steps.getFirst().include() + " at " + start + " (" + wall.toSeconds()
+                    + " s, load at start " + load + ")");
         } else {
             run.setProperty("profile", profile);
-            run.setProperty("include", include);
             run.setProperty("started", start.toString());
             run.setProperty("wallSeconds", Long.toString(wall.toSeconds()));
+            run.setProperty("loadAtStart", Double.toString(load));
+            run.setProperty("loadavgAtStart", loadavg);
+            run.setProperty("loadAtEnd", Double.toString(Machine.load(loadAtEnd)));
+            run.setProperty("allowLoad", Boolean.toString(allowLoad));
+            run.setProperty("machine", Machine.describe());
         }
         try (var out = Files.newBufferedWriter(Report.runFile(json))) {
             run.store(out, "the JMH run that wrote " + json.getFileName());
         }
         Report.write(json, doc, notes);
-        System.out.printf("JMH run took %d min %d s; wrote %s and %s%n",
-                wall.toMinutes(), wall.toSecondsPart(), json, doc);
+        System.out.printf("JMH run took %d min %d s; wrote %s and %s%n", wall.toMinutes(), wall.toSecondsPart(), json, doc);
+    }
+
+    /** How many benchmarks (one per parameter combination) the steps run. */
+    static int plannedBenchmarks(List<Step> steps) {
+        var quiet = OutputFormatFactory.createFormatInstance(new PrintStream(OutputStream.nullOutputStream()), VerboseMode.SILENT);
+        int count = 0;
+        for (Step step : steps) {
+            for (BenchmarkListEntry entry : BenchmarkList.defaultList().find(quiet, List.of(step.include()), List.of())) {
+                int combinations = 1;
+                Map<String, String[]> declared = entry.getParams().orElse(Map.of());
+                for (var param : declared.entrySet()) {
+                    combinations *= step.params().getOrDefault(param.getKey(), param.getValue()).length;
+                }
+                count += combinations;
+            }
+        }
+        return count;
+    }
+
+    /** Adds to {@code json} every result of {@code earlier} whose benchmark and parameters it lacks. */
+    private static void keepEarlierResults(Path earlier, Path json) throws IOException {
+        ArrayNode merged = (ArrayNode) Report.JSON.readTree(json.toFile());
+        Set<String> rerun = new HashSet<>();
+        for (JsonNode result : merged) {
+            rerun.add(Report.key(result));
+        }
+        for (JsonNode result : Report.JSON.readTree(earlier.toFile())) {
+            if (!rerun.contains(Report.key(result))) {
+                merged.add(result);
+            }
+        }
+        Report.JSON.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), merged);
     }
 }

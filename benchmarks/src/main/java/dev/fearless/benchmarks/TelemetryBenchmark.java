@@ -54,6 +54,23 @@ public class TelemetryBenchmark {
     }
 
     /**
+     * Lock, increment, unlock of a plain {@code ReentrantLock}: the JDK operation an
+     * {@code OrderedLock} with no listener is compared with (the same code as
+     * {@link #withoutEventSites()}, as its own benchmark for the report's listener rows).
+     *
+     * @return the counter
+     */
+    @Benchmark
+    public long reentrantLock() {
+        lock.lock();
+        try {
+            return ++counter;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Lock, report acquired, increment, report released, unlock; no listener registered.
      *
      * @return the counter

@@ -1,7 +1,5 @@
 package dev.fearless.benchmarks;
 
-import java.util.concurrent.Callable;
-
 /** Starts virtual threads for a measured operation and joins them inside it. */
 final class Workers {
 
@@ -24,13 +22,29 @@ final class Workers {
      * results. A loop that fails fails the benchmark.
      */
     static long runAll(Loop... loops) throws InterruptedException {
+        return runAll(Thread.ofVirtual(), loops);
+    }
+
+    /**
+     * Runs each loop on its own new thread of {@code kind} ({@code "virtual"} or {@code "platform"}),
+     * joins them all and returns the sum of their results.
+     */
+    static long runAll(String kind, Loop... loops) throws InterruptedException {
+        return runAll(switch (kind) {
+            case "virtual" -> Thread.ofVirtual();
+            case "platform" -> Thread.ofPlatform();
+            default -> throw new IllegalArgumentException("threads must be virtual or platform: " + kind);
+        }, loops);
+    }
+
+    private static long runAll(Thread.Builder builder, Loop... loops) throws InterruptedException {
         Thread[] threads = new Thread[loops.length];
         long[] results = new long[loops.length];
         Throwable[] failures = new Throwable[loops.length];
         for (int i = 0; i < loops.length; i++) {
             int slot = i;
             Loop loop = loops[i];
-            threads[i] = Thread.ofVirtual().start(() -> {
+            threads[i] = builder.start(() -> {
                 try {
                     results[slot] = loop.run();
                 } catch (Throwable t) {
@@ -47,15 +61,5 @@ final class Workers {
             sum += results[i];
         }
         return sum;
-    }
-
-    /** {@code producers} producer loops followed by as many consumer loops. */
-    static Loop[] pairs(int count, Callable<Loop> producer, Callable<Loop> consumer) throws Exception {
-        Loop[] loops = new Loop[2 * count];
-        for (int i = 0; i < count; i++) {
-            loops[i] = producer.call();
-            loops[count + i] = consumer.call();
-        }
-        return loops;
     }
 }
