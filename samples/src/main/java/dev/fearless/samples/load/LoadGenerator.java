@@ -143,16 +143,17 @@ public final class LoadGenerator {
 
     private List<Kind> kinds() {
         return List.of(
-                new Kind("aggregate", 0.14, Set.of(200, 502, 504), () -> get("/api/aggregate?deadlineMs=" + pick(100, 200, 300))),
-                new Kind("hedged", 0.10, Set.of(200, 502), () -> get("/api/hedged")),
-                new Kind("transfer", 0.30, Set.of(200, 409), () -> post("/api/transfer", transferBody())),
-                new Kind("transfer-bad", 0.06, Set.of(400, 404, 413), () -> post("/api/transfer", badTransferBody())),
-                new Kind("balance", 0.08, Set.of(200), () -> get("/api/accounts/acc-" + (1 + r().nextInt(10)))),
-                new Kind("total", 0.04, Set.of(200), () -> get("/api/total")),
+                // every api endpoint may answer 503 (with Retry-After) when its lane is full
+                new Kind("aggregate", 0.14, Set.of(200, 502, 503, 504), () -> get("/api/aggregate?deadlineMs=" + pick(100, 200, 300))),
+                new Kind("hedged", 0.10, Set.of(200, 502, 503), () -> get("/api/hedged")),
+                new Kind("transfer", 0.30, Set.of(200, 409, 503), () -> post("/api/transfer", transferBody())),
+                new Kind("transfer-bad", 0.06, Set.of(400, 404, 413, 503), () -> post("/api/transfer", badTransferBody())),
+                new Kind("balance", 0.08, Set.of(200, 503), () -> get("/api/accounts/acc-" + (1 + r().nextInt(10)))),
+                new Kind("total", 0.04, Set.of(200, 503), () -> get("/api/total")),
                 new Kind("ingest", 0.16, Set.of(202, 503), () -> post("/api/ingest?priority="
-                        + (r().nextInt(4) == 0 ? "urgent" : "bulk"), document())),
-                new Kind("composite", 0.06, Set.of(200, 502, 504), () -> get("/api/composite")),
-                new Kind("pipeline", 0.04, Set.of(200), () -> get("/api/pipeline")),
+                        + (r().nextInt(4) == 0 ? "urgent" : "bulk"), "{\"text\":\"" + document() + "\"}")),
+                new Kind("composite", 0.06, Set.of(200, 502, 503, 504), () -> get("/api/composite")),
+                new Kind("pipeline", 0.04, Set.of(200, 503), () -> get("/api/pipeline")),
                 new Kind("metrics", 0.02, Set.of(200), () -> get("/metrics")));
     }
 
@@ -169,7 +170,8 @@ public final class LoadGenerator {
     }
 
     private HttpRequest.Builder post(String path, String body) {
-        return HttpRequest.newBuilder(options.base().resolve(path)).POST(HttpRequest.BodyPublishers.ofString(body));
+        return HttpRequest.newBuilder(options.base().resolve(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
     }
 
     private static String transferBody() {
@@ -194,7 +196,7 @@ public final class LoadGenerator {
         StringBuilder text = new StringBuilder();
         int n = 5 + r().nextInt(40);
         for (int i = 0; i < n; i++) {
-            text.append(WORDS.get(r().nextInt(WORDS.size()))).append(i % 12 == 11 ? ".\n" : " ");
+            text.append(WORDS.get(r().nextInt(WORDS.size()))).append(i % 12 == 11 ? ".\\n" : " ");  // JSON-escaped
         }
         return text.toString();
     }
