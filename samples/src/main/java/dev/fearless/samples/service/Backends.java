@@ -2,6 +2,7 @@ package dev.fearless.samples.service;
 
 import dev.fearless.bridge.Bridge;
 import dev.fearless.bridge.LimitPolicy;
+import dev.fearless.bridge.TaskRejectedException;
 import dev.fearless.bridge.VirtualExecutor;
 import dev.fearless.scope.Policy;
 import dev.fearless.scope.Scope;
@@ -19,8 +20,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>Every backend call runs on the {@code backends} executor, whose limit stands for the backends'
  * capacity: when all permits are taken a call is refused at once ({@link LimitPolicy#reject()})
- * and counts as that backend failing. The calling task waits with {@link Bridge#await}, so a
- * cancelled task (deadline, lost race) cancels the call and interrupts its thread.
+ * and counts as that backend refusing (503 when every backend refused, not 502). The calling
+ * task waits with {@link Bridge#await}, so a cancelled task (deadline, lost race) cancels the call and interrupts its thread.
  */
 final class Backends implements AutoCloseable {
 
@@ -58,7 +59,12 @@ final class Backends implements AutoCloseable {
     }
 
     /** The fan-out's answer: what arrived before the deadline, and why the rest is missing. */
-    record Aggregate(Map<String, String> results, Map<String, String> missing, boolean timedOut) {}
+    record Aggregate(Map<String, String> results, Map<String, String> missing, boolean timedOut, boolean refused) {}
+
+    /** Whether a call failed because the backends were at capacity (an instant refusal, not a failure). */
+    static boolean refused(Throwable failure) {
+        return failure instanceof TaskRejectedException;
+    }
 
     /** Calls every fan-out backend at once and keeps what answered before {@code deadline}. */
     Aggregate aggregate(Duration deadline) throws InterruptedException {
@@ -72,19 +78,27 @@ final class Backends implements AutoCloseable {
             Map<String, String> results = new LinkedHashMap<>();
             Map<String, String> missing = new LinkedHashMap<>();
             boolean timedOut = false;
+            int refusals = 0;
             for (int i = 0; i < FAN_OUT.size(); i++) {
                 String name = FAN_OUT.get(i).name();
                 Task<String> task = tasks.get(i);
                 switch (task.state()) {
                     case SUCCEEDED -> results.put(name, task.get());
-                    case FAILED -> missing.put(name, "failed: " + task.exception().getMessage());
+                    case FAILED -> {
+                        if (refused(task.exception())) {
+                            refusals++;
+                            missing.put(name, "refused: at capacity");
+                        } else {
+                            missing.put(name, "failed: " + task.exception().getMessage());
+                        }
+                    }
                     case CANCELLED, RUNNING -> {
                         missing.put(name, "deadline passed");
                         timedOut = true;
                     }
                 }
             }
-            return new Aggregate(results, missing, timedOut);
+            return new Aggregate(results, missing, timedOut, refusals == FAN_OUT.size());
         }
     }
 

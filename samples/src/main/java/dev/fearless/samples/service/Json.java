@@ -1,21 +1,54 @@
 package dev.fearless.samples.service;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.jr.ob.JSON;
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A strict parser for flat JSON objects (string, number, boolean and null members; no nesting)
- * and a writer for nested maps, lists, strings, numbers and booleans. The sample's requests are
- * flat objects, so a JSON library would be a dependency for twenty lines of grammar.
+ * Strict parsing of the service's flat JSON request bodies (string, number, boolean and null
+ * members; no nesting) with jackson-jr, and a writer for nested maps, lists, strings, numbers and
+ * booleans.
  *
- * <p>Strict: one object, no duplicate keys, no trailing commas or garbage, the escapes RFC 8259
- * allows, numbers in the RFC 8259 grammar (kept as {@link BigDecimal}, so {@code 1e400} is not
- * silently infinite).
+ * <p>Strict: exactly one object, no duplicate keys, no trailing commas or garbage, only the escapes
+ * RFC 8259 allows ({@code \\u} with exactly four hex digits), numbers in the RFC 8259 grammar. A
+ * hostile number cannot cost more than its bytes: Jackson refuses a number longer than
+ * {@value #MAX_NUMBER_LENGTH} characters while tokenizing, and a number whose exponent puts it
+ * beyond 10<sup>&plusmn;{@value #MAX_MAGNITUDE}</sup> is refused before anything expands it
+ * ({@code 1e1000000000} is 13 bytes; its plain form would be a gigabyte). Numbers are kept as
+ * {@link BigDecimal}, so {@code 1e30} is not silently rounded. Error messages never repeat the
+ * input beyond a short excerpt.
  */
 public final class Json {
+
+    /** Longest number accepted, in characters (sign, digits, point and exponent together). */
+    static final int MAX_NUMBER_LENGTH = 32;
+
+    /** Largest decimal exponent (in either direction) of an accepted number. */
+    static final int MAX_MAGNITUDE = 64;
+
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNumberLength(MAX_NUMBER_LENGTH)
+                    .maxStringLength(64 * 1024)
+                    .maxNameLength(256)
+                    .maxNestingDepth(2)                  // the object and one level more, refused below
+                    .build())
+            .build();
+
+    private static final JSON READER = JSON.builder(FACTORY)
+            .enable(JSON.Feature.USE_BIG_DECIMAL_FOR_FLOATS, JSON.Feature.FAIL_ON_DUPLICATE_MAP_KEYS,
+                    JSON.Feature.PRESERVE_FIELD_ORDERING)
+            .build();
 
     private Json() {}
 
@@ -23,8 +56,8 @@ public final class Json {
     public static final class MalformedJsonException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
 
-        MalformedJsonException(String message, int position) {
-            super(message + " at offset " + position);
+        MalformedJsonException(String message) {
+            super(message);
         }
     }
 
@@ -32,188 +65,68 @@ public final class Json {
      * Parses a flat JSON object.
      *
      * @param text the document
-     * @return the members in document order: String, BigDecimal, Boolean or {@code null} values
+     * @return the members in document order: String, BigDecimal, Boolean or {@link #NULL} values
      * @throws MalformedJsonException if {@code text} is not exactly one flat JSON object
      */
     public static Map<String, Object> parseObject(String text) {
-        Parser parser = new Parser(text);
-        parser.skipWhitespace();
-        Map<String, Object> members = parser.object();
-        parser.skipWhitespace();
-        if (parser.pos != text.length()) {
-            throw new MalformedJsonException("unexpected content after the object", parser.pos);
+        Map<String, Object> parsed;
+        try (JsonParser parser = FACTORY.createParser(text)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new MalformedJsonException("expected a JSON object at offset "
+                        + parser.currentTokenLocation().getCharOffset());
+            }
+            parsed = READER.mapFrom(parser);
+            if (parser.nextToken() != null) {
+                throw new MalformedJsonException("unexpected content after the object at offset "
+                        + parser.currentTokenLocation().getCharOffset());
+            }
+        } catch (JsonProcessingException e) {
+            throw new MalformedJsonException(excerpt(e.getOriginalMessage()) + " at offset "
+                    + (e.getLocation() == null ? -1 : e.getLocation().getCharOffset()));
+        } catch (IOException e) {                         // jackson-jr's own refusals, e.g. duplicate keys
+            throw new MalformedJsonException(excerpt(e.getMessage()));
+        } catch (NumberFormatException e) {               // an exponent beyond an int, e.g. 1e2147483648
+            throw new MalformedJsonException("number out of range (at most 10^" + MAX_MAGNITUDE + " in magnitude)");
+        }
+        Map<String, Object> members = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> member : parsed.entrySet()) {
+            members.put(member.getKey(), value(member.getKey(), member.getValue()));
         }
         return members;
     }
 
-    private static final class Parser {
-        final String s;
-        int pos;
+    private static Object value(String key, Object value) {
+        return switch (value) {
+            case null -> NULL;
+            case String string -> string;
+            case Boolean bool -> bool;
+            case BigDecimal decimal -> bounded(key, decimal);
+            case BigInteger integer -> bounded(key, new BigDecimal(integer));
+            case Integer integer -> BigDecimal.valueOf(integer);
+            case Long integer -> BigDecimal.valueOf(integer);
+            case Number number -> bounded(key, new BigDecimal(number.toString()));
+            case Map<?, ?> _, List<?> _ -> throw new MalformedJsonException(
+                    "nested objects and arrays are not accepted (member \"" + excerpt(key) + "\")");
+            default -> throw new MalformedJsonException("unexpected value of member \"" + excerpt(key) + "\"");
+        };
+    }
 
-        Parser(String s) {
-            this.s = s;
+    /** Refuses a number beyond 10^&plusmn;MAX_MAGNITUDE by its scale and precision, never expanding it. */
+    private static BigDecimal bounded(String key, BigDecimal number) {
+        long exponent = (long) number.precision() - number.scale() - 1;  // 1e64 and 9.9e64: 64
+        if (Math.abs(exponent) > MAX_MAGNITUDE || Math.abs((long) number.scale()) > MAX_MAGNITUDE) {
+            throw new MalformedJsonException("number out of range in member \"" + excerpt(key)
+                    + "\" (at most 10^" + MAX_MAGNITUDE + " in magnitude)");
         }
+        return number;
+    }
 
-        Map<String, Object> object() {
-            expect('{');
-            Map<String, Object> members = new LinkedHashMap<>();
-            skipWhitespace();
-            if (peek() == '}') {
-                pos++;
-                return members;
-            }
-            while (true) {
-                skipWhitespace();
-                int keyAt = pos;
-                String key = string();
-                if (members.containsKey(key)) {
-                    throw new MalformedJsonException("duplicate key \"" + key + "\"", keyAt);
-                }
-                skipWhitespace();
-                expect(':');
-                skipWhitespace();
-                members.put(key, value());
-                skipWhitespace();
-                char c = next("',' or '}'");
-                if (c == '}') {
-                    return members;
-                }
-                if (c != ',') {
-                    throw new MalformedJsonException("expected ',' or '}' but found '" + c + "'", pos - 1);
-                }
-            }
+    /** At most 120 characters of a text that may come from a client. */
+    static String excerpt(String text) {
+        if (text == null) {
+            return "";
         }
-
-        Object value() {
-            char c = peek();
-            if (c == '"') {
-                return string();
-            }
-            if (c == '-' || (c >= '0' && c <= '9')) {
-                return number();
-            }
-            if (s.startsWith("true", pos)) {
-                pos += 4;
-                return Boolean.TRUE;
-            }
-            if (s.startsWith("false", pos)) {
-                pos += 5;
-                return Boolean.FALSE;
-            }
-            if (s.startsWith("null", pos)) {
-                pos += 4;
-                return NULL;
-            }
-            if (c == '{' || c == '[') {
-                throw new MalformedJsonException("nested objects and arrays are not accepted", pos);
-            }
-            throw new MalformedJsonException("expected a value", pos);
-        }
-
-        BigDecimal number() {
-            int start = pos;
-            if (peek() == '-') {
-                pos++;
-            }
-            if (peek() == '0') {
-                pos++;
-            } else {
-                digits();
-            }
-            if (peek() == '.') {
-                pos++;
-                digits();
-            }
-            if (peek() == 'e' || peek() == 'E') {
-                pos++;
-                if (peek() == '+' || peek() == '-') {
-                    pos++;
-                }
-                digits();
-            }
-            try {
-                return new BigDecimal(s.substring(start, pos));
-            } catch (NumberFormatException e) {
-                throw new MalformedJsonException("number out of range", start);
-            }
-        }
-
-        void digits() {
-            int start = pos;
-            while (pos < s.length() && s.charAt(pos) >= '0' && s.charAt(pos) <= '9') {
-                pos++;
-            }
-            if (pos == start) {
-                throw new MalformedJsonException("expected a digit", pos);
-            }
-        }
-
-        String string() {
-            expect('"');
-            StringBuilder out = new StringBuilder();
-            while (true) {
-                char c = next("'\"'");
-                if (c == '"') {
-                    return out.toString();
-                }
-                if (c < 0x20) {
-                    throw new MalformedJsonException("control character in a string", pos - 1);
-                }
-                if (c != '\\') {
-                    out.append(c);
-                    continue;
-                }
-                char e = next("an escape");
-                switch (e) {
-                    case '"', '\\', '/' -> out.append(e);
-                    case 'b' -> out.append('\b');
-                    case 'f' -> out.append('\f');
-                    case 'n' -> out.append('\n');
-                    case 'r' -> out.append('\r');
-                    case 't' -> out.append('\t');
-                    case 'u' -> {
-                        if (pos + 4 > s.length()) {
-                            throw new MalformedJsonException("truncated \\u escape", pos);
-                        }
-                        try {
-                            out.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
-                        } catch (NumberFormatException ex) {
-                            throw new MalformedJsonException("bad \\u escape", pos);
-                        }
-                        pos += 4;
-                    }
-                    default -> throw new MalformedJsonException("bad escape '\\" + e + "'", pos - 1);
-                }
-            }
-        }
-
-        void skipWhitespace() {
-            while (pos < s.length()) {
-                char c = s.charAt(pos);
-                if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-                    return;
-                }
-                pos++;
-            }
-        }
-
-        char peek() {
-            return pos < s.length() ? s.charAt(pos) : '\0';
-        }
-
-        char next(String expected) {
-            if (pos >= s.length()) {
-                throw new MalformedJsonException("unexpected end of input, expected " + expected, pos);
-            }
-            return s.charAt(pos++);
-        }
-
-        void expect(char c) {
-            char found = next("'" + c + "'");
-            if (found != c) {
-                throw new MalformedJsonException("expected '" + c + "' but found '" + found + "'", pos - 1);
-            }
-        }
+        return text.length() <= 120 ? text : text.substring(0, 120) + "…";
     }
 
     /** The parsed JSON {@code null} (maps cannot hold Java null values in every implementation). */

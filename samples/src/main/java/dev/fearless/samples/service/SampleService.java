@@ -1,16 +1,18 @@
 package dev.fearless.samples.service;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.fearless.bridge.Bridge;
 import dev.fearless.bridge.LimitPolicy;
+import dev.fearless.bridge.TaskRejectedException;
 import dev.fearless.bridge.VirtualExecutor;
+import dev.fearless.channel.Channel;
+import dev.fearless.channel.ChannelClosedException;
 import dev.fearless.lock.DeadlockWatchdog;
 import dev.fearless.lock.LockOrderChecker;
 import dev.fearless.metrics.FearlessMetrics;
 import dev.fearless.scope.Scope;
 import dev.fearless.scope.ScopeFailedException;
 import dev.fearless.scope.Task;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -25,29 +27,53 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Promise;
+import org.eclipse.jetty.util.thread.Invocable.InvocationType;
+import org.eclipse.jetty.util.thread.Scheduler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sample service: an HTTP server on the JDK's {@link HttpServer}, each exchange on a virtual
- * thread of a {@link VirtualExecutor} ({@code http}, at most {@value #HTTP_LIMIT} at once, the rest
- * queued), with endpoints that use every part of Fearless:
+ * The sample service: Jetty 12.1 (core, no servlets) in front, Fearless behind it, with endpoints
+ * that use every part of Fearless:
  *
  * <table>
  *   <caption>Endpoints</caption>
@@ -57,8 +83,23 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code GET /api/accounts/{id}}, {@code GET /api/total}</td><td>balance; the invariant total</td></tr>
  *   <tr><td>{@code POST /api/ingest?priority=urgent|bulk}, {@code GET /api/pipeline}</td><td>channels, workers, sink</td></tr>
  *   <tr><td>{@code GET /api/composite}</td><td>calls its own endpoints with {@code HttpClient.sendAsync} and {@code Bridge.await}</td></tr>
- *   <tr><td>{@code GET /metrics}, {@code GET /dashboard}, {@code GET /dashboard/data}</td><td>Prometheus text, live dashboard</td></tr>
+ *   <tr><td>{@code GET /metrics}, {@code /health}, {@code /ready}, {@code /dashboard}, {@code /dashboard/data}</td><td>operations</td></tr>
  * </table>
+ *
+ * <p>Jetty parses requests on a small platform pool and enforces the transport limits (idle
+ * timeout, header size, connection cap); {@link Front} checks the request line and headers, reads
+ * a body asynchronously (no thread waits for a slow client) and admits the request into one of
+ * three lanes, each a Fearless construct:
+ * <ul>
+ *   <li>{@code api}: a bounded {@link Channel} ({@value #QUEUE_CAPACITY}) drained by
+ *       {@value #WORKERS} worker tasks of the long-lived scope {@code http-workers}; when the
+ *       channel is full the request gets an immediate 503 with {@code Retry-After};
+ *   <li>{@code ops} ({@code /metrics}, {@code /health}, {@code /ready}, the dashboard): a
+ *       {@link VirtualExecutor} of its own, so they answer under any load of the api lane;
+ *   <li>{@code self}: {@code /api/composite}'s calls to the service itself, marked with a
+ *       per-process token, on a {@link VirtualExecutor} of their own, so composite requests
+ *       holding workers never wait for workers.
+ * </ul>
  *
  * <p>Run: {@code mvn -q -pl samples -am compile exec:exec} (port 8080; {@code -Dsample.args=--port=9090}).
  */
@@ -66,11 +107,39 @@ public final class SampleService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SampleService.class);
 
-    /** Largest request body accepted; larger ones get 413. */
+    /** Largest request body accepted; a larger declared one gets 413 without being read. */
     public static final int MAX_BODY_BYTES = 16 * 1024;
 
-    /** Exchanges handled at once; more wait for a permit on their own virtual thread. */
-    static final int HTTP_LIMIT = 256;
+    /** Largest request head (request line and headers); larger gets 431. */
+    public static final int MAX_HEADER_BYTES = 8 * 1024;
+
+    /** Most header fields in one request; more gets 431. */
+    public static final int MAX_HEADER_COUNT = 64;
+
+    /** Connections open at once; beyond it Jetty stops accepting until one closes. */
+    public static final int MAX_CONNECTIONS = 4_096;
+
+    /** Requests of the api lane waiting for a worker; beyond it, 503 at once. */
+    public static final int QUEUE_CAPACITY = 128;
+
+    /** Worker tasks of the api lane: api requests handled at once. */
+    public static final int WORKERS = 64;
+
+    /** A connection silent this long (between requests or in the middle of one) is closed. */
+    public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(3);
+
+    /** A request body must arrive completely within this; otherwise 408 and the connection closes. */
+    public static final Duration BODY_TIMEOUT = Duration.ofSeconds(5);
+
+    /** An api request that waited this long for a worker is answered 503 instead of processed. */
+    public static final Duration MAX_QUEUE_WAIT = Duration.ofSeconds(1);
+
+    /** How long close() lets requests in progress finish before it stops the server. */
+    public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
+
+    static final int OPS_LIMIT = 16;
+    static final int SELF_LIMIT = 64;
+    static final String SELF_CALL_HEADER = "X-Fearless-Self-Call";
 
     /** Number of accounts and each account's opening balance. */
     public static final int ACCOUNTS = 10;
@@ -83,21 +152,34 @@ public final class SampleService implements AutoCloseable {
     static final Duration INGEST_WAIT = Duration.ofMillis(500);
     static final Duration SELF_CALL_TIMEOUT = Duration.ofSeconds(2);
 
+    /** The lifecycle {@code /ready} reports. */
+    enum State { STARTING, READY, DRAINING, STOPPED }
+
     private final PrometheusMeterRegistry registry;
     private final FearlessMetrics fearlessMetrics;
     private final JvmGcMetrics gcMetrics;
     private final VirtualThreadMetrics virtualThreadMetrics;
     private final DeadlockWatchdog watchdog;
-    private final VirtualExecutor http;
-    private final HttpServer server;
-    private final HttpClient client;
     private final Bank bank;
     private final Backends backends;
     private final Pipeline pipeline;
     private final DashboardData dashboardData;
     private final byte[] dashboardPage;
 
-    private SampleService(InetSocketAddress address) throws IOException {
+    private final Channel<Exchange> queue = Channel.buffered(QUEUE_CAPACITY, "http.queue");
+    private final AtomicInteger busyWorkers = new AtomicInteger();
+    private final Thread workersOwner;
+    private final VirtualExecutor ops;
+    private final VirtualExecutor self;
+    private final String selfToken = UUID.randomUUID().toString();
+    private final Server server;
+    private final ServerConnector connector;
+    private final GracefulHandler graceful;
+    private final HttpClient client;
+    private volatile State state = State.STARTING;
+    private final Object closeLock = new Object();
+
+    private SampleService(String host, int port) throws Exception {
         if (LockOrderChecker.mode() == LockOrderChecker.Mode.OFF) {
             LockOrderChecker.setMode(LockOrderChecker.Mode.WARN);  // log and count lock-order inversions
         }
@@ -114,6 +196,10 @@ public final class SampleService implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
         virtualThreadMetrics = new VirtualThreadMetrics();
         virtualThreadMetrics.bindTo(registry);
+        Gauge.builder("sample.http.workers.busy", busyWorkers, AtomicInteger::get)
+                .description("api-lane workers handling a request now (exact; at most sample_http_workers)")
+                .register(registry);
+        Gauge.builder("sample.http.workers", () -> WORKERS).register(registry);
 
         watchdog = DeadlockWatchdog.start(Duration.ofSeconds(5)); // real deadlocks, virtual threads included
         bank = new Bank(ACCOUNTS, INITIAL_BALANCE);
@@ -122,13 +208,39 @@ public final class SampleService implements AutoCloseable {
         dashboardData = new DashboardData(registry);
         dashboardPage = resource("dashboard.html");
 
-        http = VirtualExecutor.builder().name("http").limit(HTTP_LIMIT, LimitPolicy.enqueue()).build();
-        server = HttpServer.create(address, 1024);
-        server.setExecutor(http);
-        server.createContext("/", this::handle);
-        server.start();
+        ops = VirtualExecutor.builder().name("ops").limit(OPS_LIMIT, LimitPolicy.reject()).build();
+        self = VirtualExecutor.builder().name("self").limit(SELF_LIMIT, LimitPolicy.reject()).build();
+        workersOwner = Thread.ofPlatform().name("http-workers-owner").daemon().start(this::runWorkers);
+
+        QueuedThreadPool jettyThreads = new QueuedThreadPool(32, 4);   // parsing and admission only
+        jettyThreads.setName("jetty");
+        server = new Server(jettyThreads);
+        HttpConfiguration config = new HttpConfiguration();
+        config.setRequestHeaderSize(MAX_HEADER_BYTES);
+        config.setSendServerVersion(false);
+        config.setSendXPoweredBy(false);
+        config.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+        connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(config));
+        connector.setHost(host);
+        connector.setPort(port);
+        connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+        connector.setAcceptQueueSize(1024);
+        server.addConnector(connector);
+        server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, connector));
+        server.setErrorHandler(new JsonErrorHandler());
+        graceful = new GracefulHandler(new Front());
+        server.setHandler(graceful);
+        server.setStopTimeout(DRAIN_TIMEOUT.toMillis());
+        server.setStopAtShutdown(false);                     // close() is the one shutdown path
+        try {
+            server.start();
+        } catch (Exception e) {
+            closeComponents();
+            throw e;
+        }
         client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2)).build();
+        state = State.READY;
     }
 
     /**
@@ -140,11 +252,19 @@ public final class SampleService implements AutoCloseable {
      * @throws IOException if the server cannot bind
      */
     public static SampleService start(String host, int port) throws IOException {
-        return new SampleService(new InetSocketAddress(InetAddress.getByName(host), port));
+        try {
+            return new SampleService(InetAddress.getByName(host).getHostAddress(), port);
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("cannot start the server on " + host + ":" + port, e);
+        }
     }
 
     /**
-     * Starts the service and runs until the JVM is stopped (Ctrl-C).
+     * Starts the service and runs until the JVM is stopped (SIGTERM, SIGINT), or, with
+     * {@code -Dfearless.stopWithParent=true} (set by {@code exec:exec}), until the process that
+     * launched it is gone.
      *
      * @param args {@code --port=N} (default: system property {@code fearless.port}, else 8080),
      *     {@code --host=H} (default 127.0.0.1)
@@ -154,20 +274,28 @@ public final class SampleService implements AutoCloseable {
         String host = System.getProperty("fearless.host", "127.0.0.1");
         int port = Integer.getInteger("fearless.port", 8080);
         for (String arg : args) {
-            if (arg.startsWith("--port=")) {
-                port = Integer.parseInt(arg.substring("--port=".length()));
-            } else if (arg.startsWith("--host=")) {
-                host = arg.substring("--host=".length());
-            } else if (!arg.isBlank()) {
-                throw new IllegalArgumentException("unknown argument: " + arg + " (expected --port=N or --host=H)");
+            for (String part : arg.trim().split("\\s+")) {       // exec:exec passes -Dsample.args as one argument
+                if (part.startsWith("--port=")) {
+                    port = Integer.parseInt(part.substring("--port=".length()));
+                } else if (part.startsWith("--host=")) {
+                    host = part.substring("--host=".length());
+                } else if (!part.isBlank()) {
+                    throw new IllegalArgumentException("unknown argument: " + part + " (expected --port=N or --host=H)");
+                }
             }
         }
         SampleService service = start(host, port);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {   // SIGTERM, SIGINT, System.exit
             service.close();
             stopped.countDown();
         }, "sample-service-shutdown"));
+        if (Boolean.getBoolean("fearless.stopWithParent")) {
+            ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
+                log.info("the launching process {} is gone; stopping", parent.pid());
+                System.exit(0);                                   // runs the shutdown hook
+            }));
+        }
         System.out.println("Fearless sample service on " + service.baseUri()
                 + "  (dashboard: " + service.baseUri().resolve("/dashboard") + ", Ctrl-C to stop)");
         stopped.await();
@@ -179,7 +307,7 @@ public final class SampleService implements AutoCloseable {
      * @return the port
      */
     public int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
     /**
@@ -188,115 +316,428 @@ public final class SampleService implements AutoCloseable {
      * @return the base URI
      */
     public URI baseUri() {
-        return URI.create("http://" + server.getAddress().getAddress().getHostAddress() + ":" + port() + "/");
+        String host = connector.getHost();
+        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + "/");
     }
 
-    /** Stops accepting, waits up to a second for exchanges in progress, drains the pipeline. */
+    /**
+     * Stops gracefully: {@code /ready} turns false, the server stops accepting, requests in progress
+     * (queued ones included) get up to {@link #DRAIN_TIMEOUT} to finish, then the workers, the
+     * lanes, the pipeline (every accepted document counted) and the other scopes close.
+     */
     @Override
     public void close() {
-        server.stop(1);
-        http.close();
+        synchronized (closeLock) {
+            if (state == State.STOPPED) {
+                return;
+            }
+            state = State.DRAINING;
+            try {
+                graceful.shutdown().get(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                log.warn("requests still in progress after {} ms; stopping anyway", DRAIN_TIMEOUT.toMillis());
+            }
+            try {
+                server.stop();
+            } catch (Exception e) {
+                log.warn("stopping the server failed", e);
+            }
+            closeComponents();
+            client.close();
+            state = State.STOPPED;
+        }
+    }
+
+    private void closeComponents() {
+        queue.done();                                        // workers drain what is queued, then end
+        try {
+            workersOwner.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        ops.close();
+        self.close();
         pipeline.close();
         backends.close();
         watchdog.close();
-        client.close();
         virtualThreadMetrics.close();
         gcMetrics.close();
         fearlessMetrics.close();
         registry.close();
     }
 
-    // ------------------------------------------------------------------ routing
+    // ------------------------------------------------------------------ admission
+
+    /** A request admitted past the front: what the handlers read, and how the answer is written. */
+    static final class Exchange {
+        final Request request;
+        final Response response;
+        final Callback callback;
+        final String method;
+        final String path;
+        final Route route;
+        final byte[] body;
+        final long admittedNanos = System.nanoTime();
+        volatile boolean gone;
+
+        Exchange(Request request, Response response, Callback callback, Route route, byte[] body) {
+            this.request = request;
+            this.response = response;
+            this.callback = callback;
+            this.method = request.getMethod();
+            this.path = Request.getPathInContext(request);
+            this.route = route;
+            this.body = body;
+            request.addFailureListener(_ -> gone = true);   // the client went away or timed out
+        }
+
+        boolean clientGone() {
+            return gone || !request.getConnectionMetaData().getConnection().getEndPoint().isOpen();
+        }
+    }
+
+    /** What a handler answers. */
+    record Reply(int status, String contentType, byte[] body, Map<String, String> headers) {
+        static Reply json(int status, Object value) {
+            return new Reply(status, "application/json", Json.write(value).getBytes(StandardCharsets.UTF_8), Map.of());
+        }
+    }
 
     /** A 4xx or 5xx answer with a JSON error body. */
     static final class HttpError extends Exception {
         private static final long serialVersionUID = 1L;
         final int status;
         final String code;
+        final transient Map<String, String> headers;
 
         HttpError(int status, String code, String message) {
+            this(status, code, message, Map.of());
+        }
+
+        HttpError(int status, String code, String message, Map<String, String> headers) {
             super(message, null, false, false);
             this.status = status;
             this.code = code;
+            this.headers = headers;
+        }
+
+        Reply reply() {
+            Reply body = Reply.json(status, object("error", code, "message", getMessage()));
+            return new Reply(status, body.contentType(), body.body(), headers);
         }
     }
 
-    private void handle(HttpExchange exchange) {
-        try (exchange) {
+    private static HttpError overloaded(String what) {
+        return new HttpError(503, "overloaded", what + "; retry in a second", Map.of("Retry-After", "1"));
+    }
+
+    /** The lanes requests are admitted into. */
+    enum Lane { API, OPS }
+
+    /** A known path: the methods it accepts, its lane, and whether it changes state. */
+    record Route(String name, String method, Lane lane, boolean stateChanging) {
+        String allow() {
+            return method.equals("GET") ? "GET, HEAD" : method;
+        }
+
+        boolean accepts(String requestMethod) {
+            return requestMethod.equals(method) || (method.equals("GET") && requestMethod.equals("HEAD"));
+        }
+    }
+
+    private static final Map<String, Route> ROUTES = Map.ofEntries(
+            route("/api/aggregate", "GET", Lane.API, false),
+            route("/api/hedged", "GET", Lane.API, false),
+            route("/api/transfer", "POST", Lane.API, true),
+            route("/api/total", "GET", Lane.API, false),
+            route("/api/ingest", "POST", Lane.API, true),
+            route("/api/pipeline", "GET", Lane.API, false),
+            route("/api/composite", "GET", Lane.API, false),
+            route("/metrics", "GET", Lane.OPS, false),
+            route("/health", "GET", Lane.OPS, false),
+            route("/ready", "GET", Lane.OPS, false),
+            route("/dashboard", "GET", Lane.OPS, false),
+            route("/dashboard/", "GET", Lane.OPS, false),
+            route("/dashboard/data", "GET", Lane.OPS, false),
+            route("/", "GET", Lane.OPS, false));
+    private static final Route ACCOUNT = new Route("/api/accounts/", "GET", Lane.API, false);
+
+    private static Map.Entry<String, Route> route(String path, String method, Lane lane, boolean stateChanging) {
+        return Map.entry(path, new Route(path, method, lane, stateChanging));
+    }
+
+    /**
+     * The first handler: runs on a Jetty thread, never blocks. It checks what can be checked from
+     * the request head, reads a body without holding a thread, and admits the request to a lane.
+     */
+    private final class Front extends Handler.Abstract {
+        Front() {
+            super(InvocationType.NON_BLOCKING);
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
             try {
-                route(exchange);
+                Route route = check(request);
+                long length = request.getLength();
+                boolean hasBody = length > 0 || (length < 0 && request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING));
+                if (!hasBody) {
+                    admit(request, response, callback, route, new byte[0]);
+                } else if (length > MAX_BODY_BYTES) {
+                    throw tooLarge();                           // answered without reading the body
+                } else {
+                    readBody(request, response, callback, route);
+                }
             } catch (HttpError e) {
-                drain(exchange);
-                sendJson(exchange, e.status, object("error", e.code, "message", e.getMessage()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                sendJson(exchange, 503, object("error", "shutting_down", "message", "the service is stopping"));
-            } catch (RuntimeException e) {
-                log.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
-                sendJson(exchange, 500, object("error", "internal", "message", String.valueOf(e)));
+                write(request, response, callback, e.reply());
             }
-        } catch (IOException e) {
-            log.debug("client went away: {}", e.toString());
+            return true;
         }
     }
 
-    private void route(HttpExchange exchange) throws IOException, HttpError, InterruptedException {
-        String method = exchange.getRequestMethod();
-        String path = exchange.getRequestURI().getPath();
-        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
-        switch (path) {
-            case "/api/aggregate" -> { requireMethod(method, "GET"); aggregate(exchange, query); }
-            case "/api/hedged" -> { requireMethod(method, "GET"); hedged(exchange); }
-            case "/api/transfer" -> { requireMethod(method, "POST"); transfer(exchange); }
-            case "/api/total" -> { requireMethod(method, "GET"); total(exchange); }
-            case "/api/ingest" -> { requireMethod(method, "POST"); ingest(exchange, query); }
-            case "/api/pipeline" -> { requireMethod(method, "GET"); sendJson(exchange, 200, pipeline.stats()); }
-            case "/api/composite" -> { requireMethod(method, "GET"); composite(exchange); }
-            case "/metrics" -> {
-                requireMethod(method, "GET");
-                send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
-                        registry.scrape().getBytes(StandardCharsets.UTF_8));
+    /** The checks of the request head: host, route, method, header count, content type, origin. */
+    private Route check(Request request) throws HttpError {
+        HttpFields headers = request.getHeaders();
+        if (headers.size() > MAX_HEADER_COUNT) {
+            throw new HttpError(431, "headers_too_large", "at most " + MAX_HEADER_COUNT + " header fields");
+        }
+        String host = headers.get(HttpHeader.HOST);
+        if (host == null || !allowedHost(host)) {
+            throw new HttpError(403, "forbidden_host", "unexpected Host header: " + Json.excerpt(host));
+        }
+        String path = Request.getPathInContext(request);
+        Route route = ROUTES.get(path);
+        if (route == null && path.startsWith(ACCOUNT.name()) && path.length() > ACCOUNT.name().length()) {
+            route = ACCOUNT;
+        }
+        if (route == null) {
+            throw new HttpError(404, "not_found", "no such endpoint: " + Json.excerpt(path));
+        }
+        String method = request.getMethod();
+        if (!route.accepts(method)) {
+            throw new HttpError(405, "method_not_allowed", "use " + route.allow() + ", not " + Json.excerpt(method),
+                    Map.of("Allow", route.allow()));
+        }
+        if (route.stateChanging()) {
+            String origin = headers.get(HttpHeader.ORIGIN);
+            if (origin != null && !allowedHost(originHost(origin))) {
+                throw new HttpError(403, "forbidden_origin", "cross-origin requests are refused: " + Json.excerpt(origin));
             }
-            case "/dashboard", "/dashboard/" -> {
-                requireMethod(method, "GET");
-                send(exchange, 200, "text/html; charset=utf-8", dashboardPage);
-            }
-            case "/dashboard/data" -> { requireMethod(method, "GET"); sendJson(exchange, 200, dashboardData.snapshot()); }
-            case "/", "/health" -> {
-                requireMethod(method, "GET");
-                sendJson(exchange, 200, object("status", "up", "dashboard", "/dashboard", "metrics", "/metrics"));
-            }
-            default -> {
-                if (path.startsWith("/api/accounts/")) {
-                    requireMethod(method, "GET");
-                    balance(exchange, path.substring("/api/accounts/".length()));
-                } else {
-                    throw new HttpError(404, "not_found", "no such endpoint: " + path);
-                }
+            String type = headers.get(HttpHeader.CONTENT_TYPE);
+            String mime = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+            if (!mime.equals("application/json")) {
+                throw new HttpError(415, "unsupported_media_type",
+                        "send Content-Type: application/json, not " + (type == null ? "none" : Json.excerpt(type)));
             }
         }
+        return route;
+    }
+
+    private static String originHost(String origin) {
+        String lower = origin.toLowerCase(Locale.ROOT);
+        return lower.startsWith("http://") ? lower.substring("http://".length()) : "";
+    }
+
+    /**
+     * Whether a Host header (or an Origin's host) names this service: its bound address, or a
+     * loopback name, with its port. Anything else is a misdirected request or DNS rebinding.
+     */
+    private boolean allowedHost(String hostAndPort) {
+        String value = hostAndPort.toLowerCase(Locale.ROOT);
+        String suffix = ":" + port();
+        if (!value.endsWith(suffix)) {
+            return false;
+        }
+        String name = value.substring(0, value.length() - suffix.length());
+        String bound = connector.getHost();
+        return name.equals("localhost") || name.equals("127.0.0.1") || name.equals("[::1]")
+                || name.equals(bound.contains(":") ? "[" + bound + "]" : bound);
+    }
+
+    /**
+     * Reads the body as it arrives, holding no thread: at most {@link #MAX_BODY_BYTES} (more is 413)
+     * within {@link #BODY_TIMEOUT} (later is 408, and the connection closes); then admits the request.
+     */
+    private void readBody(Request request, Response response, Callback callback, Route route) {
+        AtomicBoolean settled = new AtomicBoolean();
+        Scheduler.Task timer = server.getScheduler().schedule(() -> {
+            if (settled.compareAndSet(false, true)) {
+                write(request, response, callback, bodyTimeout().reply());
+            }
+        }, BODY_TIMEOUT);
+        Content.Source.asByteArrayAsync(request, MAX_BODY_BYTES, Promise.Invocable.from(InvocationType.NON_BLOCKING,
+                body -> {
+                    if (settled.compareAndSet(false, true)) {
+                        timer.cancel();
+                        admit(request, response, callback, route, body);
+                    }
+                },
+                failure -> {
+                    if (settled.compareAndSet(false, true)) {
+                        timer.cancel();
+                        if (failure instanceof IllegalStateException) {   // "Max size (16384) exceeded"
+                            write(request, response, callback, tooLarge().reply());
+                        } else if (failure instanceof TimeoutException) {   // silent for IDLE_TIMEOUT
+                            write(request, response, callback, bodyTimeout().reply());
+                        } else {
+                            callback.failed(failure);                          // the client went away
+                        }
+                    }
+                }));
+    }
+
+    /** Hands the request to its lane, or answers 503 at once when the lane is full. */
+    private void admit(Request request, Response response, Callback callback, Route route, byte[] body) {
+        Exchange exchange = new Exchange(request, response, callback, route, body);
+        if (route.lane() == Lane.OPS) {
+            submit(ops, exchange, "the operations lane is full");
+        } else if (isSelfCall(request)) {
+            submit(self, exchange, "the self-call lane is full");
+        } else {
+            boolean queued;
+            try {
+                queued = queue.trySend(exchange);
+            } catch (ChannelClosedException e) {               // draining
+                queued = false;
+            }
+            if (!queued) {
+                reply(exchange, overloaded(state == State.READY ? "the service is at capacity"
+                        : "the service is stopping").reply());
+            }
+        }
+    }
+
+    private boolean isSelfCall(Request request) {
+        return selfToken.equals(request.getHeaders().get(SELF_CALL_HEADER))
+                && (request.getHttpURI().getPath().equals("/api/total") || request.getHttpURI().getPath().equals("/api/hedged"));
+    }
+
+    private void submit(VirtualExecutor lane, Exchange exchange, String full) {
+        try {
+            lane.execute(() -> serve(exchange));
+        } catch (TaskRejectedException e) {
+            reply(exchange, overloaded(full).reply());
+        }
+    }
+
+    /** The api lane: {@value #WORKERS} tasks of one long-lived scope, each taking requests from the queue. */
+    private void runWorkers() {
+        try (var scope = Scope.builder().name("http-workers").open()) {
+            for (int i = 0; i < WORKERS; i++) {
+                scope.fork(() -> {
+                    for (Exchange exchange : queue) {              // until done() and drained
+                        busyWorkers.incrementAndGet();
+                        try {
+                            if (System.nanoTime() - exchange.admittedNanos > MAX_QUEUE_WAIT.toNanos()) {
+                                reply(exchange, overloaded("the request waited over " + MAX_QUEUE_WAIT.toMillis()
+                                        + " ms for a worker").reply());
+                            } else {
+                                serve(exchange);
+                            }
+                        } finally {
+                            busyWorkers.decrementAndGet();
+                        }
+                    }
+                    return null;
+                });
+            }
+            scope.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Runs the handler of an admitted request (any lane) and writes its answer. */
+    private void serve(Exchange exchange) {
+        if (exchange.clientGone()) {
+            exchange.callback.failed(new IOException("the client went away before its request was handled"));
+            return;
+        }
+        Reply reply;
+        try {
+            reply = route(exchange);
+        } catch (HttpError e) {
+            reply = e.reply();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            reply = overloaded("the service is stopping").reply();
+        } catch (RuntimeException e) {
+            log.error("{} {} failed", exchange.method, exchange.path, e);
+            reply = new HttpError(500, "internal", "the request failed; see the service log").reply();
+        }
+        reply(exchange, reply);
+    }
+
+    private static void reply(Exchange exchange, Reply reply) {
+        write(exchange.request, exchange.response, exchange.callback, reply);
+    }
+
+    /** Writes an answer without blocking; a HEAD request gets the headers only. */
+    private static void write(Request request, Response response, Callback callback, Reply reply) {
+        response.setStatus(reply.status());
+        HttpFields.Mutable headers = response.getHeaders();
+        headers.put(HttpHeader.CONTENT_TYPE, reply.contentType());
+        headers.put(HttpHeader.CACHE_CONTROL, "no-store");
+        headers.put("X-Content-Type-Options", "nosniff");
+        reply.headers().forEach(headers::put);
+        headers.put(HttpHeader.CONTENT_LENGTH, reply.body().length);
+        boolean head = request.getMethod().equals("HEAD");
+        response.write(true, head ? null : ByteBuffer.wrap(reply.body()), callback);
+    }
+
+    // ------------------------------------------------------------------ routing
+
+    private Reply route(Exchange exchange) throws HttpError, InterruptedException {
+        Map<String, String> query = query(exchange.request.getHttpURI().getQuery());
+        return switch (exchange.route.name()) {
+            case "/api/aggregate" -> aggregate(query);
+            case "/api/hedged" -> hedged();
+            case "/api/transfer" -> transfer(exchange);
+            case "/api/total" -> total();
+            case "/api/ingest" -> ingest(exchange, query);
+            case "/api/pipeline" -> Reply.json(200, pipeline.stats());
+            case "/api/composite" -> composite();
+            case "/api/accounts/" -> balance(exchange.path.substring("/api/accounts/".length()));
+            case "/metrics" -> new Reply(200, "text/plain; version=0.0.4; charset=utf-8",
+                    registry.scrape().getBytes(StandardCharsets.UTF_8), Map.of());
+            case "/dashboard", "/dashboard/" -> new Reply(200, "text/html; charset=utf-8", dashboardPage, Map.of());
+            case "/dashboard/data" -> Reply.json(200, dashboardData.snapshot());
+            case "/health" -> Reply.json(200, object("status", "up"));
+            case "/ready" -> {
+                State now = state;
+                yield Reply.json(now == State.READY ? 200 : 503,
+                        object("ready", now == State.READY, "state", now.name().toLowerCase(Locale.ROOT)));
+            }
+            case "/" -> Reply.json(200, object("status", "up", "dashboard", "/dashboard", "metrics", "/metrics",
+                    "health", "/health", "ready", "/ready"));
+            default -> throw new HttpError(404, "not_found", "no such endpoint: " + Json.excerpt(exchange.path));
+        };
     }
 
     // ------------------------------------------------------------------ endpoints
 
-    private void aggregate(HttpExchange exchange, Map<String, String> query) throws IOException, HttpError,
-            InterruptedException {
+    private Reply aggregate(Map<String, String> query) throws HttpError, InterruptedException {
         Duration deadline = DEFAULT_DEADLINE;
         String raw = query.get("deadlineMs");
         if (raw != null) {
             long millis;
             try {
-                millis = Long.parseLong(raw);
+                millis = raw.length() > 6 ? -1 : Long.parseLong(raw);
             } catch (NumberFormatException e) {
-                throw new HttpError(400, "bad_request", "deadlineMs must be an integer: " + raw);
+                throw new HttpError(400, "bad_request", "deadlineMs must be an integer: " + Json.excerpt(raw));
             }
             if (millis < 1 || millis > 10_000) {
-                throw new HttpError(400, "bad_request", "deadlineMs must be between 1 and 10000: " + millis);
+                throw new HttpError(400, "bad_request", "deadlineMs must be between 1 and 10000: " + Json.excerpt(raw));
             }
             deadline = Duration.ofMillis(millis);
         }
         Backends.Aggregate result = backends.aggregate(deadline);
         if (result.results().isEmpty()) {
+            if (result.refused()) {
+                throw overloaded("every backend refused the call (at capacity)");
+            }
             if (result.timedOut()) {
                 throw new HttpError(504, "deadline_exceeded",
                         "no backend answered within " + deadline.toMillis() + " ms: " + result.missing());
@@ -308,24 +749,28 @@ public final class SampleService implements AutoCloseable {
         body.put("deadlineMs", deadline.toMillis());
         body.put("results", result.results());
         body.put("missing", result.missing());
-        sendJson(exchange, 200, body);
+        return Reply.json(200, body);
     }
 
-    private void hedged(HttpExchange exchange) throws IOException, HttpError, InterruptedException {
+    private Reply hedged() throws HttpError, InterruptedException {
         Backends.Hedged answer;
         try {
             answer = backends.hedged();
         } catch (ScopeFailedException e) {
+            if (Backends.refused(e.getCause())) {
+                throw overloaded("the replicas refused the call (at capacity)");
+            }
             throw new HttpError(502, "replicas_failed", "both replicas failed: " + e.getCause().getMessage());
         }
-        sendJson(exchange, 200, object("value", answer.value(), "hedged", answer.hedged()));
+        return Reply.json(200, object("value", answer.value(), "hedged", answer.hedged()));
     }
 
-    private void transfer(HttpExchange exchange) throws IOException, HttpError {
+    private Reply transfer(Exchange exchange) throws HttpError {
         Map<String, Object> request = jsonBody(exchange);
         for (String key : request.keySet()) {
             if (!key.equals("from") && !key.equals("to") && !key.equals("amount")) {
-                throw new HttpError(400, "bad_request", "unknown field \"" + key + "\"; expected from, to, amount");
+                throw new HttpError(400, "bad_request", "unknown field \"" + Json.excerpt(key)
+                        + "\"; expected from, to, amount");
             }
         }
         String from = requireString(request, "from");
@@ -337,89 +782,89 @@ public final class SampleService implements AutoCloseable {
             body.put("from", object("id", done.from(), "balance", done.fromBalance()));
             body.put("to", object("id", done.to(), "balance", done.toBalance()));
             body.put("amount", done.amount());
-            sendJson(exchange, 200, body);
+            return Reply.json(200, body);
         } catch (Bank.UnknownAccountException e) {
-            throw new HttpError(404, "unknown_account", e.getMessage());
+            throw new HttpError(404, "unknown_account", Json.excerpt(e.getMessage()));
         } catch (Bank.InsufficientFundsException e) {
             throw new HttpError(409, "insufficient_funds", e.getMessage());
         } catch (IllegalArgumentException e) {
-            throw new HttpError(400, "bad_request", e.getMessage());
+            throw new HttpError(400, "bad_request", Json.excerpt(e.getMessage()));
         }
     }
 
+    /** The amount: a positive whole number at most MAX_AMOUNT; Json has bounded its magnitude already. */
     private static long amount(Object value) throws HttpError {
-        if (value == null) {
+        if (value == null || value == Json.NULL) {
             throw new HttpError(400, "bad_request", "missing field \"amount\"");
         }
         if (!(value instanceof BigDecimal number)) {
-            throw new HttpError(400, "bad_request", "amount must be a number: " + Json.write(value));
+            throw new HttpError(400, "bad_request", "amount must be a number: " + Json.excerpt(Json.write(value)));
         }
         if (number.signum() <= 0) {
-            throw new HttpError(400, "bad_request", "amount must be positive: " + number.toPlainString());
+            throw new HttpError(400, "bad_request", "amount must be positive");
         }
         if (number.stripTrailingZeros().scale() > 0) {
-            throw new HttpError(400, "bad_request", "amount must be a whole number: " + number.toPlainString());
+            throw new HttpError(400, "bad_request", "amount must be a whole number");
         }
         if (number.compareTo(BigDecimal.valueOf(MAX_AMOUNT)) > 0) {
-            throw new HttpError(400, "bad_request", "amount must be at most " + MAX_AMOUNT + ": " + number.toPlainString());
+            throw new HttpError(400, "bad_request", "amount must be at most " + MAX_AMOUNT);
         }
         return number.longValueExact();
     }
 
     private static String requireString(Map<String, Object> request, String key) throws HttpError {
         Object value = request.get(key);
-        if (value == null) {
+        if (value == null || value == Json.NULL) {
             throw new HttpError(400, "bad_request", "missing field \"" + key + "\"");
         }
         if (!(value instanceof String string)) {
-            throw new HttpError(400, "bad_request", key + " must be a string: " + Json.write(value));
+            throw new HttpError(400, "bad_request", key + " must be a string: " + Json.excerpt(Json.write(value)));
         }
         return string;
     }
 
-    private void balance(HttpExchange exchange, String id) throws IOException, HttpError {
+    private Reply balance(String id) throws HttpError {
         OptionalLong balance = bank.balance(id);
         if (balance.isEmpty()) {
-            throw new HttpError(404, "unknown_account", "unknown account: " + id);
+            throw new HttpError(404, "unknown_account", "unknown account: " + Json.excerpt(id));
         }
-        sendJson(exchange, 200, object("id", id, "balance", balance.getAsLong()));
+        return Reply.json(200, object("id", id, "balance", balance.getAsLong()));
     }
 
-    private void total(HttpExchange exchange) throws IOException {
+    private Reply total() {
         Bank.Total total = bank.total();
-        sendJson(exchange, 200, object("total", total.total(), "accounts", total.accounts()));
+        return Reply.json(200, object("total", total.total(), "accounts", total.accounts()));
     }
 
-    private void ingest(HttpExchange exchange, Map<String, String> query) throws IOException, HttpError,
-            InterruptedException {
+    private Reply ingest(Exchange exchange, Map<String, String> query) throws HttpError, InterruptedException {
         String priority = query.getOrDefault("priority", "bulk");
         if (!priority.equals("bulk") && !priority.equals("urgent")) {
-            throw new HttpError(400, "bad_request", "priority must be urgent or bulk: " + priority);
+            throw new HttpError(400, "bad_request", "priority must be urgent or bulk: " + Json.excerpt(priority));
         }
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body(exchange))).toString();
-        } catch (CharacterCodingException e) {
-            throw new HttpError(400, "bad_request", "body must be UTF-8 text");
+        Map<String, Object> request = jsonBody(exchange);
+        if (!request.keySet().equals(Set.of("text"))) {
+            throw new HttpError(400, "bad_request", "expected exactly one field, \"text\"");
+        }
+        if (!(request.get("text") instanceof String text)) {
+            throw new HttpError(400, "bad_request", "text must be a string");
         }
         if (text.isBlank()) {
-            throw new HttpError(400, "bad_request", "body must hold some text");
+            throw new HttpError(400, "bad_request", "text must hold some words");
         }
         if (!pipeline.ingest(text, priority.equals("urgent"), INGEST_WAIT)) {
             throw new HttpError(503, "pipeline_busy",
-                    "the " + priority + " channel stayed full for " + INGEST_WAIT.toMillis() + " ms; retry later");
+                    "the " + priority + " channel stayed full for " + INGEST_WAIT.toMillis() + " ms; retry later",
+                    Map.of("Retry-After", "1"));
         }
-        sendJson(exchange, 202, object("accepted", true, "priority", priority));
+        return Reply.json(202, object("accepted", true, "priority", priority));
     }
 
     /**
      * Calls this service's own {@code /api/total} and {@code /api/hedged} concurrently, through the
-     * async {@link HttpClient}, awaiting each response from a task of a scope.
+     * async {@link HttpClient}, awaiting each response from a task of a scope. The calls carry the
+     * self-call token, so they run in the self lane, never behind the request that makes them.
      */
-    private void composite(HttpExchange exchange) throws IOException, HttpError, InterruptedException {
+    private Reply composite() throws HttpError, InterruptedException {
         try (var scope = Scope.builder().name("composite").open()) {
             Task<Map<String, Object>> total = scope.fork(() -> selfCall("/api/total"));
             Task<Map<String, Object>> hedged = scope.fork(() -> selfCall("/api/hedged"));
@@ -427,7 +872,7 @@ public final class SampleService implements AutoCloseable {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("total", total.get());
             body.put("hedged", hedged.get());
-            sendJson(exchange, 200, body);
+            return Reply.json(200, body);
         } catch (ScopeFailedException e) {
             Throwable cause = e.getCause();
             if (cause instanceof HttpError error) {
@@ -437,30 +882,37 @@ public final class SampleService implements AutoCloseable {
                 throw new HttpError(504, "deadline_exceeded",
                         "a self-call took longer than " + SELF_CALL_TIMEOUT.toMillis() + " ms");
             }
-            throw new HttpError(502, "self_call_failed", "a self-call failed: " + cause);
+            throw new HttpError(502, "self_call_failed", "a self-call failed: " + Json.excerpt(String.valueOf(cause)));
         }
     }
 
     private Map<String, Object> selfCall(String path) throws InterruptedException, TimeoutException, HttpError {
-        HttpRequest request = HttpRequest.newBuilder(baseUri().resolve(path)).timeout(SELF_CALL_TIMEOUT).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(baseUri().resolve(path)).timeout(SELF_CALL_TIMEOUT)
+                .header(SELF_CALL_HEADER, selfToken).GET().build();
         HttpResponse<String> response = Bridge.await(
                 client.sendAsync(request, HttpResponse.BodyHandlers.ofString()), SELF_CALL_TIMEOUT);
+        if (response.statusCode() == 503) {
+            throw overloaded(path + " refused the self-call (at capacity)");
+        }
         if (response.statusCode() != 200) {
-            throw new HttpError(502, "self_call_failed", path + " answered " + response.statusCode() + ": " + response.body());
+            throw new HttpError(502, "self_call_failed", path + " answered " + response.statusCode() + ": "
+                    + Json.excerpt(response.body()));
         }
         return Json.parseObject(response.body());
     }
 
     // ------------------------------------------------------------------ plumbing
 
-    private static void requireMethod(String method, String expected) throws HttpError {
-        if (!method.equals(expected)) {
-            throw new HttpError(405, "method_not_allowed", "use " + expected + ", not " + method);
+    private static Map<String, Object> jsonBody(Exchange exchange) throws HttpError {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(exchange.body)).toString();
+        } catch (CharacterCodingException e) {
+            throw new HttpError(400, "malformed_json", "the body must be UTF-8");
         }
-    }
-
-    private static Map<String, Object> jsonBody(HttpExchange exchange) throws IOException, HttpError {
-        String text = new String(body(exchange), StandardCharsets.UTF_8);
         try {
             return Json.parseObject(text);
         } catch (Json.MalformedJsonException e) {
@@ -468,43 +920,18 @@ public final class SampleService implements AutoCloseable {
         }
     }
 
-    /** Reads the body, refusing more than {@link #MAX_BODY_BYTES}. */
-    private static byte[] body(HttpExchange exchange) throws IOException, HttpError {
-        String length = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (length != null) {
-            try {
-                if (Long.parseLong(length.trim()) > MAX_BODY_BYTES) {
-                    throw tooLarge();
-                }
-            } catch (NumberFormatException e) {
-                throw new HttpError(400, "bad_request", "bad Content-Length: " + length);
-            }
-        }
-        byte[] body = exchange.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
-        if (body.length > MAX_BODY_BYTES) {
-            throw tooLarge();
-        }
-        return body;
+    private static HttpError bodyTimeout() {
+        return new HttpError(408, "request_timeout", "the body did not arrive in time (at most "
+                + BODY_TIMEOUT.toMillis() + " ms, with no pause over " + IDLE_TIMEOUT.toMillis() + " ms)",
+                Map.of("Connection", "close"));
     }
 
     private static HttpError tooLarge() {
-        return new HttpError(413, "body_too_large", "request bodies are limited to " + MAX_BODY_BYTES + " bytes");
+        return new HttpError(413, "body_too_large", "request bodies are limited to " + MAX_BODY_BYTES + " bytes",
+                Map.of("Connection", "close"));
     }
 
-    /** Reads what is left of a refused body (up to 1 MiB), so the client sees the answer rather than a reset. */
-    private static void drain(HttpExchange exchange) {
-        try (InputStream in = exchange.getRequestBody()) {
-            long left = 1 << 20;
-            byte[] buffer = new byte[8192];
-            for (int n; left > 0 && (n = in.read(buffer)) > 0; ) {
-                left -= n;
-            }
-        } catch (IOException | RuntimeException e) {
-            log.debug("could not drain a refused body: {}", e.toString());
-        }
-    }
-
-    private static Map<String, String> query(String raw) throws HttpError {
+    private static Map<String, String> query(@Nullable String raw) throws HttpError {
         Map<String, String> query = new LinkedHashMap<>();
         if (raw == null || raw.isEmpty()) {
             return query;
@@ -516,7 +943,7 @@ public final class SampleService implements AutoCloseable {
                 String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
                 query.put(key, value);
             } catch (IllegalArgumentException e) {
-                throw new HttpError(400, "bad_request", "malformed query: " + raw);
+                throw new HttpError(400, "bad_request", "malformed query: " + Json.excerpt(raw));
             }
         }
         return query;
@@ -531,17 +958,6 @@ public final class SampleService implements AutoCloseable {
         return map;
     }
 
-    private static void sendJson(HttpExchange exchange, int status, Object body) throws IOException {
-        send(exchange, status, "application/json", Json.write(body).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        exchange.getResponseBody().write(body);
-    }
-
     private static byte[] resource(String name) {
         try (InputStream in = SampleService.class.getResourceAsStream(name)) {
             if (in == null) {
@@ -553,8 +969,55 @@ public final class SampleService implements AutoCloseable {
         }
     }
 
+    /** The error code of the JSON body for a status that Jetty itself answers. */
+    static String code(int status) {
+        return switch (status) {
+            case 400 -> "bad_request";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 408 -> "request_timeout";
+            case 413 -> "body_too_large";
+            case 414 -> "uri_too_long";
+            case 431 -> "headers_too_large";
+            case 500 -> "internal";
+            case 501 -> "not_implemented";
+            case 503 -> "overloaded";
+            default -> "http_" + status;
+        };
+    }
+
+    /**
+     * Jetty's own answers (bad request line or URI, bad Content-Length, head too large, failures
+     * before a handler runs) in the service's JSON error shape, never an HTML page or an exception name.
+     */
+    static final class JsonErrorHandler extends ErrorHandler {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            int status = response.getStatus() >= 400 ? response.getStatus() : 500;
+            Object message = request.getAttribute(ERROR_MESSAGE);
+            String text = HttpStatus.getMessage(status);
+            if (message instanceof String given && !given.isBlank() && status < 500) {
+                text = given;
+            }
+            Reply reply = new HttpError(status, code(status), Json.excerpt(text)).reply();
+            SampleService.write(request, response, callback, reply);
+            return true;
+        }
+
+    }
+
     /** For tests: the bank's total. */
     long totalBalance() {
         return bank.total().total();
+    }
+
+    /** For tests: the lifecycle state. */
+    State state() {
+        return state;
+    }
+
+    /** For tests: workers handling a request now. */
+    int busyWorkers() {
+        return busyWorkers.get();
     }
 }

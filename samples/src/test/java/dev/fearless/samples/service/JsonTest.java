@@ -2,6 +2,7 @@ package dev.fearless.samples.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
@@ -30,10 +31,21 @@ class JsonTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "   ", "[]", "{", "}", "{\"a\":1,}", "{\"a\":1}x", "{\"a\" 1}", "{a:1}",
             "{\"a\":01}", "{\"a\":1.}", "{\"a\":-}", "{\"a\":+1}", "{\"a\":{\"b\":1}}", "{\"a\":[1]}",
-            "{\"a\":1,\"a\":2}", "{\"a\":\"\\x\"}", "{\"a\":\"\\u12\"}", "{\"a\":tru}", "{\"a\":\"unterminated}",
+            "{\"a\":1,\"a\":2}", "{\"a\":\"\\x\"}", "{\"a\":\"\\u12\"}", "{\"a\":\"\\u+031\"}", "{\"a\":\"\\u-031\"}", "{\"a\":1e1000000000}", "{\"a\":1e2147483648}", "{\"a\":1e-2147483648}", "{\"a\":123456789012345678901234567890123}", "{\"a\":1e65}", "{\"a\":tru}", "{\"a\":\"unterminated}",
             "{\"a\":\"tab\there\"}", "{\"a\":NaN}", "{\"a\":1e99999999999}", "{\"a\":1}{\"b\":2}"})
     void rejectsMalformedInput(String text) {
         assertThrows(Json.MalformedJsonException.class, () -> Json.parseObject(text), text);
+    }
+
+    @Test
+    void hostileNumbersAreRefusedWithoutExpandingOrEchoingThem() {
+        String digits = "9".repeat(100_000);
+        for (String text : List.of("{\"a\":1e1000000000}", "{\"a\":" + digits + "}", "{\"a\":0." + digits + "}",
+                "{\"a\":\"" + "x".repeat(70_000) + "\"}")) {
+            Json.MalformedJsonException e = assertThrows(Json.MalformedJsonException.class, () -> Json.parseObject(text));
+            assertTrue(e.getMessage().length() < 300, e.getMessage());
+        }
+        assertEquals(0, new BigDecimal("1e64").compareTo((BigDecimal) Json.parseObject("{\"a\":1e64}").get("a")));
     }
 
     @Test

@@ -52,7 +52,12 @@ class SampleServiceTest {
     }
 
     static Reply post(String path, String body) throws Exception {
-        return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body)));
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    static String text(String words) {
+        return Json.write(Map.of("text", words));
     }
 
     static URI uri(String path) {
@@ -205,7 +210,7 @@ class SampleServiceTest {
     void oversizedBodiesAre413AndChangeNothing() throws Exception {
         String padding = " ".repeat(SampleService.MAX_BODY_BYTES);
         assertRefused("{\"from\":\"acc-1\",\"to\":\"acc-2\",\"amount\":10}" + padding, 413, "body_too_large");
-        Reply ingest = post("/api/ingest", "word ".repeat(SampleService.MAX_BODY_BYTES));
+        Reply ingest = post("/api/ingest", text("word ".repeat(SampleService.MAX_BODY_BYTES)));
         assertEquals(413, ingest.status(), ingest.body());
     }
 
@@ -215,7 +220,7 @@ class SampleServiceTest {
         byte[] big = new byte[SampleService.MAX_BODY_BYTES * 2];
         java.util.Arrays.fill(big, (byte) 'a');
         HttpRequest.BodyPublisher chunked = HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big));
-        Reply reply = send(HttpRequest.newBuilder(uri("/api/ingest")).POST(chunked));
+        Reply reply = send(HttpRequest.newBuilder(uri("/api/ingest")).header("Content-Type", "application/json").POST(chunked));
         assertEquals(413, reply.status(), reply.body());
     }
 
@@ -294,8 +299,8 @@ class SampleServiceTest {
     @Test
     void ingestedDocumentsReachTheSink() throws Exception {
         long before = ((BigDecimal) statsValue("documents")).longValueExact();
-        assertEquals(202, post("/api/ingest?priority=urgent", "Zebra zebra quokka").status());
-        assertEquals(202, post("/api/ingest", "zebra").status());
+        assertEquals(202, post("/api/ingest?priority=urgent", text("Zebra zebra quokka")).status());
+        assertEquals(202, post("/api/ingest", text("zebra")).status());
         await().atMost(Duration.ofSeconds(20)).until(
                 () -> ((BigDecimal) statsValue("documents")).longValueExact() >= before + 2);
         String stats = get("/api/pipeline").body();
@@ -312,13 +317,18 @@ class SampleServiceTest {
 
     @Test
     void ingestRejectsBadInput() throws Exception {
-        Reply blank = post("/api/ingest", "   ");
-        assertEquals(400, blank.status(), blank.body());
-        Reply priority = post("/api/ingest?priority=asap", "words");
+        long accepted = ((BigDecimal) statsValue("accepted")).longValueExact();
+        for (String body : List.of(text("   "), "\"words\"", "{\"text\":7}", "{\"text\":\"a\",\"x\":1}", "words")) {
+            Reply reply = post("/api/ingest", body);
+            assertEquals(400, reply.status(), reply.body());
+            assertTrue(reply.json().get("message") instanceof String, reply.body());
+        }
+        Reply priority = post("/api/ingest?priority=asap", text("words"));
         assertEquals(400, priority.status(), priority.body());
-        Reply binary = send(HttpRequest.newBuilder(uri("/api/ingest"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {(byte) 0xff, (byte) 0xfe, 0x41})));
+        Reply binary = send(HttpRequest.newBuilder(uri("/api/ingest")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {'{', '"', 't', '"', ':', '"', (byte) 0xff, '"', '}'})));
         assertEquals(400, binary.status(), binary.body());
+        assertEquals(accepted, ((BigDecimal) statsValue("accepted")).longValueExact(), "nothing was ingested");
     }
 
     // ------------------------------------------------------------------ async bridge
@@ -344,7 +354,7 @@ class SampleServiceTest {
     void metricsExposeFearlessJvmAndVirtualThreadSeries() throws Exception {
         get("/api/aggregate");
         post("/api/transfer", "{\"from\":\"acc-3\",\"to\":\"acc-4\",\"amount\":1}");
-        post("/api/ingest", "metrics please");
+        post("/api/ingest", text("metrics please"));
         HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri("/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode());
@@ -380,7 +390,7 @@ class SampleServiceTest {
         assertTrue(!page.body().contains("http://") && !page.body().contains("https://"), "self-contained: no CDN");
         String data = get("/dashboard/data").body();
         for (String key : List.of("\"tasks\":", "\"scopes\":", "\"locks\":", "\"channels\":", "\"executors\":",
-                "\"ingest.bulk\":", "\"http\":", "\"backends\":")) {
+                "\"ingest.bulk\":", "\"http.queue\":", "\"ops\":", "\"self\":", "\"backends\":")) {
             assertTrue(data.contains(key), "missing " + key + " in " + data);
         }
     }
