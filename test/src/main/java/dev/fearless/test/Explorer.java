@@ -95,6 +95,7 @@ public final class Explorer {
         EXCLUSIVE.lockInterruptibly();
         Engine engine = new Engine(effective, scenario);
         active++;
+        boolean spinning = ToolkitSpin.off();
         try {
             Thread driver = Thread.ofPlatform().daemon().name("fearless-explorer").unstarted(engine);
             driver.start();
@@ -119,6 +120,7 @@ public final class Explorer {
             }
             return Objects.requireNonNull(engine.result());
         } finally {
+            ToolkitSpin.set(spinning);
             active--;
             EXCLUSIVE.unlock();
         }

@@ -30,6 +30,12 @@ final class Run {
     private static final ThreadLocal<Controlled> CURRENT = new ThreadLocal<>();
     /** How long the driver waits for a foreign wake-up before calling a deadlock a deadlock. */
     private static final long DEADLOCK_GRACE_NANOS = 20_000_000L;
+    /**
+     * Fairness: a thread that ran this many steps in a row and can still run (it spins through
+     * scheduling points) is passed over once, so that spin-waits terminate under every strategy.
+     * Such a switch is not counted as a preemption.
+     */
+    static final int SPIN_LIMIT = 64;
 
     final ExploreOptions options;
     final Chooser chooser;
@@ -52,6 +58,7 @@ final class Run {
     int outsideWakeups;
     @Nullable Outcome outcome;
     private int alive;
+    private int runLength;
 
     Run(ExploreOptions options, Chooser chooser) {
         this.options = options;
@@ -137,6 +144,10 @@ final class Run {
                 }
                 chooser.beforeStep(last, steps + 1);
                 Controlled next;
+                boolean fair = false;
+                if (last != null && runLength >= SPIN_LIMIT && ready.size() > 1 && ready.remove(last)) {
+                    fair = true;
+                }
                 boolean decision = ready.size() > 1;
                 boolean preempted = false;
                 if (decision) {
@@ -149,12 +160,17 @@ final class Run {
                         break;
                     }
                     decisions.add(next.index);
-                    preempted = last != null && last != next && ready.contains(last);
+                    preempted = !fair && last != null && last != next && ready.contains(last);
                     if (preempted) {
                         preemptions++;
                     }
                 } else {
                     next = ready.get(0);
+                }
+                runLength = next == last ? runLength + 1 : 1;
+                if (fair) {
+                    trace.add(new Step(java.util.Objects.requireNonNull(last).name, "ran " + SPIN_LIMIT
+                            + " steps in a row: passed over once (fairness)", false, false));
                 }
                 step(next, decision, preempted);
                 last = next;
