@@ -29,7 +29,7 @@ final class Run {
 
     private static final ThreadLocal<Controlled> CURRENT = new ThreadLocal<>();
     /** How long the driver waits for a foreign wake-up before calling a deadlock a deadlock. */
-    private static final long DEADLOCK_GRACE_NANOS = 20_000_000L;
+    private static final long DEADLOCK_GRACE_NANOS = 50_000_000L;
     /**
      * Fairness: a thread that ran this many steps in a row and can still run (it spins through
      * scheduling points) is passed over once, so that spin-waits terminate under every strategy.
@@ -287,6 +287,9 @@ final class Run {
             case RUNNABLE, NEW -> "is runnable outside the explorer";
             case WAITING -> {
                 StackTraceElement[] stack = thread.getStackTrace();
+                if (Stacks.inObjectWait(stack)) {
+                    yield "waits in Object.wait (" + Stacks.operation(stack) + "), woken through a monitor";
+                }
                 yield Stacks.inIo(stack) ? "waits for I/O (" + Stacks.operation(stack) + ")" : null;
             }
             case TERMINATED -> null;

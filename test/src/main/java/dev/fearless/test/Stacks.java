@@ -42,6 +42,15 @@ final class Stacks {
         return shortName(call.getClassName()) + "." + call.getMethodName();
     }
 
+    static boolean inObjectWait(StackTraceElement[] stack) {
+        for (StackTraceElement frame : stack) {
+            if (frame.getClassName().equals("java.lang.Object") && frame.getMethodName().startsWith("wait")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static boolean inIo(StackTraceElement[] stack) {
         for (StackTraceElement frame : stack) {
             String type = frame.getClassName();
