@@ -1,0 +1,47 @@
+package dev.fearless.test;
+
+import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One controlled virtual thread of a schedule, and its scheduler: the JDK hands this executor the
+ * thread's continuation each time the thread becomes runnable (start, unpark, yield).
+ */
+final class Controlled implements Executor {
+
+    final Run run;
+    /** Creation order in the schedule: 0 is {@code main}. */
+    final int index;
+    final String name;
+    @Nullable Thread thread;
+    /** The continuation to run next; set by the JDK through {@link #execute}. */
+    @Nullable Runnable continuation;
+    /** Runnable and not running: {@link #continuation} may be run. Touched by the carrier only. */
+    boolean ready;
+    /** The thread's task has returned or thrown. */
+    volatile boolean done;
+    /** The label of the scheduling point the thread stopped at, until the step is recorded. */
+    @Nullable String label;
+    /** PCT priority. */
+    int priority;
+
+    Controlled(Run run, int index, String name) {
+        this.run = run;
+        this.index = index;
+        this.name = name;
+    }
+
+    @Override
+    public void execute(Runnable continuation) {
+        run.submit(this, continuation);
+    }
+
+    Thread thread() {
+        return java.util.Objects.requireNonNull(thread);
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

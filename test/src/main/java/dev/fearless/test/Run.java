@@ -1,0 +1,331 @@
+package dev.fearless.test;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One schedule: the controlled threads, the loop that runs one continuation at a time on the
+ * driver thread (their only carrier), and what happened. Everything except {@link #submit} from
+ * a foreign thread and the fields read by the watchdog runs on the driver thread, one step after
+ * another, so it needs no synchronisation.
+ */
+final class Run {
+
+    /** What a schedule recorded for each step. */
+    record Step(String thread, String event, boolean decision, boolean preempted) {}
+
+    /** How a schedule ended badly. */
+    record Outcome(ExplorationFailure.Kind kind, String message, @Nullable Throwable cause) {
+        /** Two outcomes are "the same failure" when kind and exception type agree. */
+        String key() {
+            return kind + ":" + (cause == null ? "" : cause.getClass().getName());
+        }
+    }
+
+    private static final ThreadLocal<Controlled> CURRENT = new ThreadLocal<>();
+    /** How long the driver waits for a foreign wake-up before calling a deadlock a deadlock. */
+    private static final long DEADLOCK_GRACE_NANOS = 50_000_000L;
+    /**
+     * Fairness: a thread that ran this many steps in a row and can still run (it spins through
+     * scheduling points) is passed over once, so that spin-waits terminate under every strategy.
+     * Such a switch is not counted as a preemption.
+     */
+    static final int SPIN_LIMIT = 64;
+
+    final ExploreOptions options;
+    final Chooser chooser;
+    final Thread driver;
+    final List<Controlled> threads = new ArrayList<>();
+    final List<Integer> decisions = new ArrayList<>();
+    final List<Step> trace = new ArrayList<>();
+    private final ConcurrentLinkedQueue<Controlled> foreign = new ConcurrentLinkedQueue<>();
+    private final Map<Object, String> blockers = new IdentityHashMap<>();
+    private final List<Controlled> ready = new ArrayList<>();
+
+    /** The mounted virtual thread, or null between steps. Read by submit on the same carrier. */
+    private volatile @Nullable Thread running;
+    /** Wall-clock start of the current step, 0 between steps; read by the watchdog. */
+    volatile long stepStarted;
+    volatile @Nullable Controlled current;
+    volatile boolean finished;
+    int steps;
+    int preemptions;
+    int outsideWakeups;
+    @Nullable Outcome outcome;
+    private int alive;
+    private int runLength;
+
+    Run(ExploreOptions options, Chooser chooser) {
+        this.options = options;
+        this.chooser = chooser;
+        this.driver = Thread.currentThread();
+    }
+
+    /** The controlled thread running now, or null if the caller is not one. */
+    static @Nullable Controlled current() {
+        return CURRENT.get();
+    }
+
+    /** Creates an unstarted controlled thread; called by main or another controlled thread. */
+    Thread newThread(Runnable task, @Nullable String name) {
+        Controlled controlled = new Controlled(this, threads.size(), name != null ? name : "T" + threads.size());
+        Thread thread = VirtualThreads.builder(controlled).name(controlled.name).unstarted(() -> body(controlled, task));
+        controlled.thread = thread;
+        threads.add(controlled);
+        alive++;
+        chooser.threadCreated(controlled);
+        return thread;
+    }
+
+    private void body(Controlled controlled, Runnable task) {
+        CURRENT.set(controlled);
+        try {
+            task.run();
+        } catch (Throwable thrown) {
+            Throwable failure = thrown instanceof ScenarioException carried && carried.getCause() != null
+                    ? carried.getCause() : thrown;
+            if (outcome == null) {
+                String where = controlled.index == 0 ? "the scenario failed" : controlled.name + " threw";
+                outcome = new Outcome(ExplorationFailure.Kind.FAILED, where + ": " + failure, failure);
+            }
+        } finally {
+            controlled.done = true;
+        }
+    }
+
+    /** The JDK made {@code controlled} runnable: called on the carrier, or from a foreign thread. */
+    void submit(Controlled controlled, Runnable continuation) {
+        controlled.continuation = continuation;
+        if (finished) {
+            return; // an abandoned schedule: the thread never runs again
+        }
+        Thread caller = Thread.currentThread();
+        if (caller == driver || caller == running) {
+            controlled.ready = true;
+        } else {
+            foreign.add(controlled);
+            LockSupport.unpark(driver);
+        }
+    }
+
+    /** Runs the scenario under this schedule to its end, or to its first failure. */
+    void execute(Scenario scenario) {
+        Thread main = newThread(() -> {
+            try {
+                scenario.run();
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Exception e) {
+                throw new ScenarioException(e);
+            }
+        }, "main");
+        main.start();
+        Controlled last = null;
+        try {
+            while (outcome == null) {
+                drainForeign();
+                collectReady();
+                if (ready.isEmpty()) {
+                    if (alive == 0 || !waitOutside()) {
+                        break;
+                    }
+                    continue;
+                }
+                if (steps >= options.maxSteps()) {
+                    outcome = new Outcome(ExplorationFailure.Kind.DID_NOT_TERMINATE, "did not terminate within "
+                            + options.maxSteps() + " steps (a livelock, or a loop through scheduling points)\n"
+                            + describeThreads(), null);
+                    break;
+                }
+                chooser.beforeStep(last, steps + 1);
+                Controlled next;
+                boolean fair = false;
+                if (last != null && runLength >= SPIN_LIMIT && ready.size() > 1 && ready.remove(last)) {
+                    fair = true;
+                }
+                boolean decision = ready.size() > 1;
+                boolean preempted = false;
+                if (decision) {
+                    next = chooser.choose(List.copyOf(ready), last, decisions.size());
+                    if (next == null) {
+                        outcome = new Outcome(ExplorationFailure.Kind.REPLAY_DIVERGED, "the scenario no longer follows"
+                                + " the recorded schedule at decision " + (decisions.size() + 1) + ": the recorded"
+                                + " thread cannot run (ready: " + ready + "); the code changed, or it is not"
+                                + " deterministic (see \"What is controlled\" in docs/testing.md)", null);
+                        break;
+                    }
+                    decisions.add(next.index);
+                    preempted = !fair && last != null && last != next && ready.contains(last);
+                    if (preempted) {
+                        preemptions++;
+                    }
+                } else {
+                    next = ready.get(0);
+                }
+                runLength = next == last ? runLength + 1 : 1;
+                if (fair) {
+                    trace.add(new Step(java.util.Objects.requireNonNull(last).name, "ran " + SPIN_LIMIT
+                            + " steps in a row: passed over once (fairness)", false, false));
+                }
+                step(next, decision, preempted);
+                last = next;
+            }
+        } finally {
+            finished = true;
+        }
+    }
+
+    private void step(Controlled next, boolean decision, boolean preempted) {
+        next.ready = false;
+        Runnable continuation = java.util.Objects.requireNonNull(next.continuation);
+        next.continuation = null;
+        current = next;
+        running = next.thread;
+        stepStarted = System.nanoTime();
+        steps++;
+        try {
+            continuation.run();
+        } finally {
+            running = null;
+            stepStarted = 0L;
+            current = null;
+        }
+        String event;
+        if (next.done) {
+            alive--;
+            event = "ends";
+        } else if (next.label != null) {
+            event = "point \"" + next.label + "\"";
+            next.label = null;
+        } else if (next.ready) {
+            event = "yields";
+        } else {
+            Object blocker = LockSupport.getBlocker(next.thread());
+            event = blocker == null ? "parks" : "parks on " + blocker(blocker);
+        }
+        trace.add(new Step(next.name, event, decision, preempted));
+    }
+
+    private String blocker(Object blocker) {
+        return blockers.computeIfAbsent(blocker, b -> {
+            String type = b.getClass().getName();
+            type = type.substring(type.lastIndexOf('.') + 1);
+            return type + "#" + (blockers.size() + 1);
+        });
+    }
+
+    private void drainForeign() {
+        Controlled woken;
+        while ((woken = foreign.poll()) != null) {
+            if (!woken.ready) {
+                woken.ready = true;
+                outsideWakeups++;
+                trace.add(new Step(woken.name, "woken from outside the explorer", false, false));
+            }
+        }
+    }
+
+    private void collectReady() {
+        ready.clear();
+        for (Controlled thread : threads) {
+            if (thread.ready) {
+                ready.add(thread);
+            }
+        }
+    }
+
+    /**
+     * No controlled thread can run. Waits for a wake-up from outside the model; true if one came.
+     * Otherwise records a deadlock (everything waits inside the model) or an uncontrolled block.
+     */
+    private boolean waitOutside() {
+        List<String> outside = new ArrayList<>();
+        for (Controlled thread : threads) {
+            if (!thread.done) {
+                String why = outsideReason(thread.thread());
+                if (why != null) {
+                    outside.add(thread.name + " " + why);
+                }
+            }
+        }
+        long wait = outside.isEmpty() ? DEADLOCK_GRACE_NANOS : options.uncontrolledTimeout().toNanos();
+        long deadline = System.nanoTime() + wait;
+        while (foreign.isEmpty()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0L) {
+                break;
+            }
+            LockSupport.parkNanos(this, left);
+        }
+        if (!foreign.isEmpty()) {
+            return true;
+        }
+        if (outside.isEmpty()) {
+            outcome = new Outcome(ExplorationFailure.Kind.DEADLOCK, "deadlock: no controlled thread can run, and"
+                    + " none waits for anything outside the explorer\n" + describeThreads(), null);
+        } else {
+            outcome = new Outcome(ExplorationFailure.Kind.UNCONTROLLED, "blocked outside the model: no controlled"
+                    + " thread can run, and " + String.join("; ", outside) + " - nothing woke it within "
+                    + options.uncontrolledTimeout() + ". Sleeps, timed waits, I/O, contended monitors and threads"
+                    + " not made by Explorer.threadFactory() are not controlled (docs/testing.md)\n"
+                    + describeThreads(), null);
+        }
+        return false;
+    }
+
+    /** Why a parked thread waits on something outside the model, or null if it waits inside it. */
+    private static @Nullable String outsideReason(Thread thread) {
+        Thread.State state = thread.getState();
+        return switch (state) {
+            case TIMED_WAITING -> "is in a timed wait (" + Stacks.operation(thread.getStackTrace()) + ")";
+            case BLOCKED -> "waits for a monitor (synchronized)";
+            case RUNNABLE, NEW -> "is runnable outside the explorer";
+            case WAITING -> {
+                StackTraceElement[] stack = thread.getStackTrace();
+                if (Stacks.inObjectWait(stack)) {
+                    yield "waits in Object.wait (" + Stacks.operation(stack) + "), woken through a monitor";
+                }
+                yield Stacks.inIo(stack) ? "waits for I/O (" + Stacks.operation(stack) + ")" : null;
+            }
+            case TERMINATED -> null;
+        };
+    }
+
+    /** Each live thread: state, blocking operation, blocker and the first frame of user code. */
+    String describeThreads() {
+        StringBuilder text = new StringBuilder();
+        for (Controlled thread : threads) {
+            if (thread.done) {
+                continue;
+            }
+            Thread t = thread.thread();
+            StackTraceElement[] stack = t.getStackTrace();
+            Object blocker = LockSupport.getBlocker(t);
+            text.append("    ").append(thread.name).append(' ').append(thread.ready ? "RUNNABLE" : t.getState())
+                    .append(" in ").append(Stacks.operation(stack));
+            if (blocker != null) {
+                text.append(" on ").append(blocker(blocker));
+            }
+            String user = Stacks.userFrame(stack);
+            if (user != null) {
+                text.append(", at ").append(user);
+            }
+            text.append('\n');
+        }
+        return text.toString();
+    }
+
+    /** A checked exception thrown by a scenario, carried through Runnable. */
+    static final class ScenarioException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ScenarioException(Exception cause) {
+            super(cause);
+        }
+    }
+}
