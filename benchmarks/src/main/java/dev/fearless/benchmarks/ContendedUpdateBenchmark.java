@@ -58,7 +58,7 @@ public class ContendedUpdateBenchmark {
     @Benchmark
     @OperationsPerInvocation(UPDATES)
     public long sharedUpdate() throws Exception {
-        return run(() -> shared.update(INCREMENT));
+        return run(() -> shared.mutate(INCREMENT));
     }
 
     /**

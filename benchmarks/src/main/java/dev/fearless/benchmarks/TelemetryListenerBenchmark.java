@@ -134,7 +134,7 @@ public class TelemetryListenerBenchmark {
     /** {@code Shared.update} with a non-capturing closure. */
     @Benchmark
     public void sharedUpdate() {
-        shared.update(INCREMENT);
+        shared.mutate(INCREMENT);
     }
 
     /**

@@ -129,14 +129,14 @@ final class Corpus {
             boolean bought;
             if (fixed) {
                 int[] before = {0};
-                seats.updateAndGet(n -> {
+                seats.update(n -> {
                     before[0] = n;
                     return n > 0 ? n - 1 : n;
                 });
                 bought = before[0] > 0;
             } else if (seats.read(n -> n > 0)) {
                 Explorer.point("seat available");
-                seats.updateAndGet(n -> n - 1);
+                seats.update(n -> n - 1);
                 bought = true;
             } else {
                 bought = false;
