@@ -1,5 +1,6 @@
 package dev.fearless.lock;
 
+import dev.fearless.internal.Threads;
 import dev.fearless.lock.LockNode.Edge;
 import dev.fearless.lock.LockNode.Step;
 import dev.fearless.lock.LockNode.Violation;
@@ -174,7 +175,7 @@ final class LockGraph {
         LockNode from = held.ranking.node();
         Edge edge = from.out.get(to.key);
         if (edge == null) {
-            Step step = new Step(held.ranking.label(), lock.ranking.label(), Reports.thread(Thread.currentThread()),
+            Step step = new Step(held.ranking.label(), lock.ranking.label(), Threads.current(),
                     Stacks.here(), heldSite == null ? null : Stacks.trim(heldSite));
             edge = GLOBAL.addEdge(from, to, step);
             Violation violation = edge.violation;
@@ -331,7 +332,7 @@ final class LockGraph {
             sites.add(site == null ? null : Stacks.trim(site));
         }
         List<String> requested = wanted.stream().map(lock -> lock.ranking.label()).toList();
-        String report = Reports.holdAndWait(Reports.thread(Thread.currentThread()), held, sites, requested, Stacks.here());
+        String report = Reports.holdAndWait(Threads.current(), held, sites, requested, Stacks.here());
         return new HoldAndWaitException(report, held, requested);
     }
 

@@ -115,8 +115,8 @@ class TransferTortureTest {
             HeldLocks held = switch (random.nextInt(4)) {
                 case 0 -> Locks.lockAll(strategy, set);
                 case 1 -> Locks.lockAllInterruptibly(strategy, set);
-                case 2 -> Locks.tryLockAll(strategy, Duration.ofNanos(random.nextLong(1, 300_000)), set);
-                default -> Locks.tryLockAll(strategy, Duration.ofSeconds(30), set);
+                case 2 -> Locks.tryLockAll(strategy, Duration.ofNanos(random.nextLong(1, 300_000)), set).orElse(null);
+                default -> Locks.tryLockAll(strategy, Duration.ofSeconds(30), set).orElse(null);
             };
             if (held == null) {
                 counters.timeouts.incrementAndGet();
