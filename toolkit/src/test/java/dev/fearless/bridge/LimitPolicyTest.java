@@ -71,9 +71,8 @@ class LimitPolicyTest {
             assertEquals("payments", e.executorName());
             assertEquals(1, e.limit());
             assertEquals(LimitPolicy.reject(), e.policy());
-            String current = Thread.currentThread().getName();
-            assertEquals("Executor 'payments' rejected a task submitted by thread '" + current + "' (#"
-                    + Thread.currentThread().threadId() + "): all 1 permits are in use and its limit policy is"
+            assertEquals("Executor 'payments' rejected a task submitted by " + dev.fearless.internal.Threads.current()
+                    + ": all 1 permits are in use and its limit policy is"
                     + " LimitPolicy.reject(). Raise the limit, retry later, or choose LimitPolicy.block(),"
                     + " blockAtMost(timeout) or enqueue() to wait instead.", e.getMessage());
             gate.countDown();
@@ -132,7 +131,7 @@ class LimitPolicyTest {
         }
         TaskRejectedException e = (TaskRejectedException) thrown.get();
         assertEquals(TaskRejectedException.Reason.INTERRUPTED, e.reason());
-        assertTrue(e.getMessage().contains("thread 'impatient'"), e.getMessage());
+        assertTrue(e.getMessage().contains("thread \"impatient\""), e.getMessage());
         assertTrue(e.getMessage().contains("interrupted while waiting for a permit (limit 1, LimitPolicy.block())"),
                 e.getMessage());
         assertTrue(stillInterrupted.get());
