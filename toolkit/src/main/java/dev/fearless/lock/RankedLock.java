@@ -1,5 +1,6 @@
 package dev.fearless.lock;
 
+import dev.fearless.internal.Durations;
 import dev.fearless.telemetry.Outcome;
 import dev.fearless.telemetry.Telemetry;
 import dev.fearless.telemetry.TelemetryListener;
@@ -271,7 +272,7 @@ public abstract sealed class RankedLock implements Lock
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        long nanos = unit.toNanos(time);
+        long nanos = Math.min(unit.toNanos(time), Durations.MAX_NANOS); // the Lock contract: <= 0 does not wait
         ThreadHolds holds = LockGraph.enabled ? LockGraph.beforeAcquire(this, nanos > 0) : null;
         TelemetryListener listener = Telemetry.listener();
         if (tryAcquire()) {
