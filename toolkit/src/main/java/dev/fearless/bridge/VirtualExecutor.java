@@ -103,6 +103,11 @@ import org.jspecify.annotations.Nullable;
  * in exactly one of {@link #completed()} or {@link #failed()} (thrown, cancelled, or withdrawn by
  * {@code shutdownNow}; a withdrawn task reports {@code executorFinished(CANCELLED, 0)} without
  * {@code executorStarted}). After termination {@code submitted() == completed() + failed()}.
+ * This holds when a telemetry listener throws too (the dispatcher rethrows
+ * {@link VirtualMachineError}s): an error from {@code executorStarted} fails the task without
+ * running it, one from {@code executorSubmitted} reaches the submitter of a task that was
+ * accepted and still runs, and one from {@code executorFinished} or {@code executorRejected} is
+ * thrown after the count.
  * {@link #waiting()} counts everyone waiting for a permit now: tasks under {@code enqueue()} and
  * submitters blocked under {@code block()} or {@code blockAtMost}; {@link #permitWaitNanos()}
  * sums their waits. A timer is counted per run, from the moment its run holds a permit.
@@ -958,7 +963,8 @@ public final class VirtualExecutor extends AbstractExecutorService implements Sc
      * What a user's thread factory receives: runs the executor's runnable only once the factory
      * has returned a thread that was not started yet. A factory that starts the thread itself
      * (against the {@link ThreadFactory} contract) gets an {@link IllegalStateException} (the
-     * submission is rejected with NO_THREAD) and the task never runs on that thread, whether it reaches the gate before or after the check.
+     * submission is rejected with NO_THREAD) and the task never runs on that thread, whether that
+     * thread reaches the gate before or after the check.
      */
     private static final class Gate implements Runnable {
         private static final int PENDING = 0;
