@@ -336,16 +336,24 @@ final class LockGraph {
         return new HoldAndWaitException(report, held, requested);
     }
 
-    /** Reports a violation found for the first time: an event, then a log line or the exception. */
+    /**
+     * Reports a violation found for the first time: a log line (WARN mode), an event, then the
+     * exception (THROW mode). Called before anything is acquired, and logged before the listener
+     * runs, so a listener's error (the dispatcher rethrows VirtualMachineErrors) loses no report
+     * and leaves nothing held.
+     */
     private static void report(List<String> locks, String report, LockOrderException exception) {
+        boolean throwing = mode == THROW;
+        if (!throwing) {
+            log.warn("{}", report);
+        }
         TelemetryListener listener = Telemetry.listener();
         if (listener != null) {
             listener.lockOrderViolation(locks, report);
         }
-        if (mode == THROW) {
+        if (throwing) {
             throw exception;
         }
-        log.warn("{}", report);
     }
 
     // ------------------------------------------------------------------ nodes

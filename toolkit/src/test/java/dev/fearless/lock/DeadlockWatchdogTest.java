@@ -12,6 +12,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.fearless.telemetry.Telemetry;
+import dev.fearless.telemetry.TelemetryListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,6 +116,41 @@ class DeadlockWatchdogTest {
             assertFalse(a.isLocked() || b.isLocked());
         }
         assertFalse(watchdog.thread().isAlive(), "close() stops and joins the watchdog");
+    }
+
+    @ParameterizedTest
+    @EnumSource(ThreadKind.class)
+    void aListenerErrorFromDeadlockDetectedIsLoggedAndTheWatchdogKeepsScanning(ThreadKind kind) throws Exception {
+        OrderedLock a = new OrderedLock("a");
+        OrderedLock b = new OrderedLock("b");
+        AtomicInteger calls = new AtomicInteger();
+        TelemetryListener throwing = new TelemetryListener() {
+            @Override
+            public void deadlockDetected(List<String> locks, String report) {
+                calls.incrementAndGet();
+                throw new StackOverflowError("injected"); // the dispatcher rethrows VirtualMachineErrors
+            }
+        };
+        Queue<Throwable> failures = ThreadKind.failures();
+        AtomicInteger interrupted = new AtomicInteger();
+        CountDownLatch bothHold = new CountDownLatch(2);
+        try (Telemetry.Registration _ = Telemetry.register(throwing);
+             DeadlockWatchdog watchdog = DeadlockWatchdog.start(Duration.ofMillis(5))) {
+            Thread first = takeThenWait(kind, failures, a, b, bothHold, interrupted);
+            Thread second = takeThenWait(kind, failures, b, a, bothHold, interrupted);
+            await().atMost(Duration.ofSeconds(30)).until(() -> calls.get() >= 1);
+            long scans = watchdog.scans();
+            await().until(() -> watchdog.scans() >= scans + 3);
+            assertTrue(watchdog.thread().isAlive(), "the watchdog survived the listener's error");
+            assertTrue(logged.list.stream().anyMatch(e -> e.getLevel() == Level.ERROR
+                    && e.getFormattedMessage().startsWith("Deadlock: 2 threads")), "the deadlock itself was logged");
+            assertTrue(logged.list.stream().anyMatch(e -> e.getFormattedMessage().contains("deadlockDetected")),
+                    "the listener's failure was logged");
+            assertEquals(1, calls.get(), "still reported once while it lasts");
+            first.interrupt();
+            ThreadKind.joinAll(failures, List.of(first, second));
+        }
+        assertFalse(a.isLocked() || b.isLocked());
     }
 
     @ParameterizedTest
