@@ -16,9 +16,11 @@ import dev.fearless.context.ContextPropagation;
 import dev.fearless.context.ContextSnapshot;
 import dev.fearless.lock.DeadlockWatchdog;
 import dev.fearless.lock.HeldLocks;
+import dev.fearless.lock.LockOrderChecker;
 import dev.fearless.lock.Locks;
 import dev.fearless.lock.OrderedLock;
 import dev.fearless.lock.OrderedReadWriteLock;
+import dev.fearless.lock.PotentialDeadlockException;
 import dev.fearless.lock.RankedLock;
 import dev.fearless.telemetry.ExecutorState;
 import dev.fearless.telemetry.Outcome;
@@ -139,6 +141,11 @@ class FaultInjectionTest {
         @Override
         public void lockAbandoned(String lock, Outcome outcome, long waitNanos) {
             on("lockAbandoned");
+        }
+
+        @Override
+        public void lockOrderViolation(List<String> cycle, String report) {
+            on("lockOrderViolation");
         }
 
         @Override
@@ -357,6 +364,54 @@ class FaultInjectionTest {
 
     static Stream<Arguments> abandonments() {
         return matrix(List.of("timedTryLock", "tryLockAll"));
+    }
+
+    static Stream<Arguments> checkerModes() {
+        return matrix(List.of("WARN", "THROW"));
+    }
+
+    @ParameterizedTest(name = "{0} mode on {1}, lockOrderViolation throws {2}")
+    @MethodSource("checkerModes")
+    void aListenerThrowingFromLockOrderViolationLeavesTheRefusedLockFree(String mode, Kind kind, Fault fault)
+            throws Exception {
+        OrderedLock a = new OrderedLock("a");
+        OrderedLock b = new OrderedLock("b");
+        LockOrderChecker.setMode(LockOrderChecker.Mode.valueOf(mode));
+        try {
+            assertNull(onThread(kind, () -> {
+                a.lock();
+                b.lock(); // records a -> b
+                b.unlock();
+                a.unlock();
+            }));
+            Throwable injected = fault.make();
+            Throwing listener = register("lockOrderViolation", injected);
+            AtomicReference<Boolean> aHeldAfter = new AtomicReference<>();
+            Throwable thrown = onThread(kind, () -> {
+                b.lock();
+                try {
+                    a.lock(); // b -> a closes the cycle
+                    a.unlock();
+                } finally {
+                    aHeldAfter.set(a.isHeldByCurrentThread());
+                    b.unlock();
+                }
+            });
+            assertEquals(1, listener.thrownTimes.get(), "the violation was reported once");
+            if (fault.passesTheDispatcher(injected)) {
+                assertSame(injected, thrown, "the listener's error reaches the caller, before anything was taken");
+            } else if (mode.equals("THROW")) {
+                assertInstanceOf(PotentialDeadlockException.class, thrown);
+            } else {
+                assertNull(thrown);
+            }
+            assertFalse(aHeldAfter.get());
+            registration.close();
+            assertFree(a, b);
+        } finally {
+            LockOrderChecker.setMode(LockOrderChecker.Mode.OFF);
+            LockOrderChecker.reset();
+        }
     }
 
     // ------------------------------------------------------------------ executor: every event
