@@ -122,8 +122,9 @@ public final class OrderedReadWriteLock implements ReadWriteLock {
     }
 
     /**
-     * Returns the name given at construction, or {@link dev.fearless.telemetry.Telemetry#DEFAULT_NAME} for an unnamed
-     * lock: the name telemetry reports it under.
+     * Returns the name given at construction, or
+     * {@link dev.fearless.telemetry.Telemetry#DEFAULT_NAME} for an unnamed lock: the name
+     * telemetry reports it under.
      *
      * @return the name, never null
      */
