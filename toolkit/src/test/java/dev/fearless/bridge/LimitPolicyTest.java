@@ -162,6 +162,21 @@ class LimitPolicyTest {
 
     @ParameterizedTest
     @EnumSource(Threads.class)
+    void blockAtMostZeroDoesNotWait(Threads threads) throws Exception {
+        VirtualExecutor executor = limited(threads, 1, LimitPolicy.blockAtMost(Duration.ZERO));
+        try (executor) {
+            assertEquals(1, executor.submit(() -> 1).get(), "a free permit is taken");
+            await().until(() -> executor.availablePermits() == 1); // given back just after the future completes
+            executor.execute(() -> awaitUninterruptibly(gate));
+            TaskRejectedException e = assertThrows(TaskRejectedException.class, () -> executor.execute(() -> { }));
+            assertEquals(TaskRejectedException.Reason.TIMED_OUT, e.reason());
+            gate.countDown();
+        }
+        assertEquals(1, executor.rejected());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Threads.class)
     void blockAtMostRefusesWhenNoPermitFreesInTime(Threads threads) {
         VirtualExecutor executor = limited(threads, 1, LimitPolicy.blockAtMost(Duration.ofMillis(10)));
         try (executor) {
@@ -244,9 +259,7 @@ class LimitPolicyTest {
         assertEquals("LimitPolicy.blockAtMost(PT2S)", LimitPolicy.blockAtMost(Duration.ofSeconds(2)).toString());
         assertSame(LimitPolicy.block(), LimitPolicy.block());
 
-        assertEquals("timeout must be positive: PT0S (use LimitPolicy.reject() to refuse at once)",
-                assertThrows(IllegalArgumentException.class, () -> LimitPolicy.blockAtMost(Duration.ZERO)).getMessage());
-        assertEquals("timeout must be positive: PT-1S (use LimitPolicy.reject() to refuse at once)",
+        assertEquals("timeout must not be negative: PT-1S",
                 assertThrows(IllegalArgumentException.class,
                         () -> LimitPolicy.blockAtMost(Duration.ofSeconds(-1))).getMessage());
         assertEquals("timeout", assertThrows(NullPointerException.class, () -> LimitPolicy.blockAtMost(null)).getMessage());
