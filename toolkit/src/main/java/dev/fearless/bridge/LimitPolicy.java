@@ -3,7 +3,6 @@ package dev.fearless.bridge;
 import dev.fearless.internal.Durations;
 import java.io.Serializable;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * What a {@link VirtualExecutor} with a concurrency limit does with a task submitted while every
