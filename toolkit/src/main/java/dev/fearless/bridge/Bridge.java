@@ -1,5 +1,6 @@
 package dev.fearless.bridge;
 
+import dev.fearless.internal.Durations;
 import dev.fearless.scope.Scope;
 import dev.fearless.scope.Task.CancelHook;
 import java.time.Duration;
@@ -93,9 +94,11 @@ public final class Bridge {
      * Runs {@code task} on a new virtual thread and returns its future. The future completes with
      * the task's result or with the exception the task threw, not wrapped; {@code cancel(true)}
      * interrupts the thread, and a task cancelled before it starts never runs. The calling
-     * thread's context ({@link dev.fearless.context.ContextPropagation#defaults()}) is carried
-     * into the task. The threads belong to a shared executor named {@code "async"} that reports to
-     * telemetry under that name.
+     * thread's context ({@link dev.fearless.context.ContextPropagation#defaults()}: the MDC and
+     * every propagator registered with {@link java.util.ServiceLoader}) is carried into the task,
+     * with the executor's guards: a snapshot that never runs the task fails its future, a second
+     * run is refused. The threads belong to a shared executor named {@code "async"} that reports
+     * to telemetry under that name; build a {@link VirtualExecutor} to choose the context.
      *
      * <pre>{@code
      * CompletableFuture<byte[]> bytes = Bridge.async(() -> Files.readAllBytes(path));
@@ -147,6 +150,9 @@ public final class Bridge {
      * Blocks at most {@code timeout} until {@code stage} completes and returns its value. If the
      * timeout passes, or the waiting thread is interrupted, the stage is
      * <a href="#cancelling">cancelled</a> and {@code TimeoutException} or {@code InterruptedException} is thrown.
+     * A zero timeout does not wait: it returns the value of a stage that is already complete, and
+     * otherwise cancels it and throws {@code TimeoutException}. A timeout too long to count in
+     * nanoseconds waits as long as {@link #await(CompletionStage)}.
      *
      * <pre>{@code
      * try {
@@ -157,7 +163,7 @@ public final class Bridge {
      * }</pre>
      *
      * @param stage the stage to wait for
-     * @param timeout the longest to wait; must be positive
+     * @param timeout the longest to wait; zero does not wait
      * @param <T> the value type
      * @return the stage's value
      * @throws InterruptedException if interrupted while waiting; the stage was cancelled
@@ -166,21 +172,12 @@ public final class Bridge {
      * @throws StageFailedException if the stage failed with a checked exception (its cause)
      * @throws RuntimeException the stage's unchecked failure, as <a href="#unwrapping">unwrapped</a>
      * @throws NullPointerException if {@code stage} or {@code timeout} is null
-     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public static <T> T await(CompletionStage<T> stage, Duration timeout)
             throws InterruptedException, TimeoutException {
         Objects.requireNonNull(stage, "stage");
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout must be positive: " + timeout);
-        }
-        long nanos;
-        try {
-            nanos = timeout.toNanos();
-        } catch (ArithmeticException e) {
-            nanos = Long.MAX_VALUE;
-        }
+        long nanos = Durations.toNanosSaturated(timeout);
         CompletableFuture<T> view = view(stage);
         try {
             return view.get(nanos, TimeUnit.NANOSECONDS);

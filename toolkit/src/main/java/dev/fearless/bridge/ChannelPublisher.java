@@ -61,20 +61,33 @@ final class ChannelPublisher<E> implements Flow.Publisher<E> {
             return;
         }
         Subscription<E> subscription = new Subscription<>(channel, subscriber);
-        Thread thread;
         try {
-            thread = Objects.requireNonNull(threadFactory.newThread(subscription::run), "the thread factory returned null");
-        } catch (RuntimeException e) {
-            refuse(subscriber, e);
-            return;
+            Thread thread = Factories.newUnstartedThread(threadFactory, subscription::runIfAccepted);
+            subscription.thread = thread;
+            subscription.accepted = true;
+            thread.start();
+        } catch (Throwable noThread) {
+            // Any throwable, even an Error: the subscriber still gets onSubscribe then onError (rule
+            // 1.9), and the publisher is free again, since nothing was received from the channel.
+            subscription.accepted = false;
+            subscribed.set(false);
+            refuse(subscriber, noThread);
         }
-        subscription.thread = thread;
-        thread.start();
     }
 
+    /**
+     * Signals a subscriber that gets no subscription. What it throws is dropped (rule 2.13: the
+     * subscription is cancelled anyway), except a VirtualMachineError, which is not ours to hide.
+     */
     private static void refuse(Flow.Subscriber<?> subscriber, Throwable why) {
-        subscriber.onSubscribe(Refused.INSTANCE);
-        subscriber.onError(why);
+        try {
+            subscriber.onSubscribe(Refused.INSTANCE);
+            subscriber.onError(why);
+        } catch (VirtualMachineError error) {
+            throw error;
+        } catch (Throwable ignored) {
+            // rule 2.13: a subscriber that throws is treated as cancelled
+        }
     }
 
     /** The subscription given to refused subscribers: it has nothing to request or cancel. */
@@ -102,6 +115,7 @@ final class ChannelPublisher<E> implements Flow.Publisher<E> {
         private volatile @Nullable IllegalArgumentException badRequest;
         private boolean receiving;                                    // guarded by lock
         volatile @Nullable Thread thread;                             // set before the thread starts
+        volatile boolean accepted;                                    // its thread passed the factory check
 
         Subscription(Channel<E> channel, Flow.Subscriber<? super E> subscriber) {
             this.channel = channel;
@@ -151,6 +165,13 @@ final class ChannelPublisher<E> implements Flow.Publisher<E> {
                 }
             }
             LockSupport.unpark(t);
+        }
+
+        /** The thread's body: a thread the factory started itself finds the check not passed, and ends. */
+        void runIfAccepted() {
+            if (accepted) {
+                run();
+            }
         }
 
         void run() {

@@ -6,6 +6,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /** A {@link Flow.Subscriber} that feeds a channel; see {@link Flows#subscriber(Channel)}. */
 final class ChannelSubscriber<E> implements Flow.Subscriber<E> {
@@ -56,17 +57,21 @@ final class ChannelSubscriber<E> implements Flow.Subscriber<E> {
             subscription.cancel(); // rule 2.5: one subscription at a time, for the whole life of this subscriber
             return;
         }
-        Thread feeder;
+        AtomicBoolean accepted = new AtomicBoolean();
         try {
-            feeder = Objects.requireNonNull(threadFactory.newThread(() -> feed(subscription)),
-                    "the thread factory returned null");
-        } catch (RuntimeException e) {
+            Thread feeder = Factories.newUnstartedThread(threadFactory, () -> {
+                if (accepted.get()) {               // a thread the factory started itself ends here
+                    feed(subscription);
+                }
+            });
+            accepted.set(true);
+            feeder.start();
+        } catch (Throwable noThread) {              // any throwable: the channel's consumers must not wait forever
+            accepted.set(false);
             stopped = true;
-            subscription.cancel();
-            channel.error(e);
-            return;
+            cancel(subscription, noThread);
+            channel.error(noThread);
         }
-        feeder.start();
     }
 
     @Override
@@ -95,6 +100,7 @@ final class ChannelSubscriber<E> implements Flow.Subscriber<E> {
     private void feed(Flow.Subscription subscription) {
         int half = Math.max(batch / 2, 1);
         int sinceRequest = 0;
+        Throwable failure;
         try {
             if (channel.isClosedForSend()) {
                 stop(subscription);
@@ -122,18 +128,36 @@ final class ChannelSubscriber<E> implements Flow.Subscriber<E> {
                     subscription.request(half);
                 }
             }
-        } catch (InterruptedException e) {
-            // only the owner of a custom thread factory can interrupt the feeder: nothing can be
-            // sent any more, so the channel's consumers are told rather than left waiting
-            stop(subscription);
-            channel.error(e);
+        } catch (Throwable e) {
+            // Interrupted (only the owner of a custom thread factory can interrupt the feeder), or
+            // the publisher's request() threw: nothing more can be sent, so the channel's
+            // consumers are told rather than left waiting.
+            failure = e;
+        }
+        stopped = true;
+        signals.clear();
+        cancel(subscription, failure);
+        channel.error(failure);
+        if (failure instanceof VirtualMachineError error) {
+            throw error;
         }
     }
 
     private void stop(Flow.Subscription subscription) {
         stopped = true;
-        subscription.cancel();
+        cancel(subscription, null);
         signals.clear();
+    }
+
+    /** Cancels the publisher's subscription; what its cancel() throws is kept as suppressed by {@code failure}. */
+    private static void cancel(Flow.Subscription subscription, @Nullable Throwable failure) {
+        try {
+            subscription.cancel();
+        } catch (Throwable thrown) {
+            if (failure != null && failure != thrown) {
+                failure.addSuppressed(thrown);
+            }
+        }
     }
 
     @Override

@@ -52,6 +52,11 @@ final class ExecutorTask implements Runnable {
     final long acceptedNanos; // System.nanoTime() at submission if a listener was present, else 0
     private volatile @Nullable Thread thread;
     private volatile int state;
+    private int phase = START; // START -> BODY -> FINISHED, on the task's thread
+
+    private static final int START = 0;
+    private static final int BODY = 1;
+    private static final int FINISHED = 2;
 
     ExecutorTask(VirtualExecutor executor, Runnable body, ContextSnapshot context, long acceptedNanos) {
         this.executor = executor;
@@ -60,10 +65,40 @@ final class ExecutorTask implements Runnable {
         this.acceptedNanos = acceptedNanos;
     }
 
+    /**
+     * The task's thread runs this once (START); the context snapshot then runs it as the body
+     * (BODY), at most once: a snapshot that calls its body again is refused, and one that never
+     * calls it leaves {@link #bodyRan()} false. Written and read by the task's thread only.
+     */
     @Override
     public void run() {
-        THREAD.setRelease(this, Thread.currentThread());
-        executor.runTask(this);
+        switch (phase) {
+            case START -> {
+                phase = BODY;
+                THREAD.setRelease(this, Thread.currentThread());
+                executor.runTask(this);
+            }
+            case BODY -> {
+                phase = FINISHED;
+                body.run();
+            }
+            default -> throw new IllegalStateException(this + " has already run: a ContextSnapshot must run its"
+                    + " body exactly once, and a ThreadFactory must start a thread that runs its Runnable once");
+        }
+    }
+
+    /** Runs the body inside the captured context, at most once (see {@link #run()}). */
+    void runInContext() {
+        if (context == ContextSnapshot.EMPTY) {
+            run();
+        } else {
+            context.runWith(this);
+        }
+    }
+
+    /** Whether the body was run; read by the task's thread after {@link #runInContext()}. */
+    boolean bodyRan() {
+        return phase == FINISHED;
     }
 
     /**

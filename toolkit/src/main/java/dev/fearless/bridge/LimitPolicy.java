@@ -1,8 +1,8 @@
 package dev.fearless.bridge;
 
+import dev.fearless.internal.Durations;
 import java.io.Serializable;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * What a {@link VirtualExecutor} with a concurrency limit does with a task submitted while every
@@ -60,10 +60,11 @@ public sealed interface LimitPolicy extends Serializable {
      * Returns the policy that blocks the submitting thread at most {@code timeout} for a permit,
      * then refuses the task with {@link TaskRejectedException.Reason#TIMED_OUT}.
      *
-     * @param timeout the longest a submitter waits; must be positive
+     * @param timeout the longest a submitter waits; zero does not wait (like {@link #reject()},
+     *     but the reason is {@code TIMED_OUT}), and a huge one waits practically forever
      * @return the time-limited blocking policy
      * @throws NullPointerException if {@code timeout} is null
-     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     * @throws IllegalArgumentException if {@code timeout} is negative
      */
     static LimitPolicy blockAtMost(Duration timeout) {
         return new BlockAtMost(timeout);
@@ -104,7 +105,7 @@ public sealed interface LimitPolicy extends Serializable {
     /**
      * Blocks the submitter at most {@code timeout}; see {@link LimitPolicy#blockAtMost(Duration)}.
      *
-     * @param timeout the longest a submitter waits for a permit, positive
+     * @param timeout the longest a submitter waits for a permit, not negative
      */
     record BlockAtMost(Duration timeout) implements LimitPolicy {
         /**
@@ -112,14 +113,10 @@ public sealed interface LimitPolicy extends Serializable {
          *
          * @param timeout the longest a submitter waits for a permit
          * @throws NullPointerException if {@code timeout} is null
-         * @throws IllegalArgumentException if {@code timeout} is zero or negative
+         * @throws IllegalArgumentException if {@code timeout} is negative
          */
         public BlockAtMost {
-            Objects.requireNonNull(timeout, "timeout");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("timeout must be positive: " + timeout
-                        + " (use LimitPolicy.reject() to refuse at once)");
-            }
+            Durations.toNanosSaturated(timeout); // the toolkit's timeout rule: null, negative
         }
 
         @Override

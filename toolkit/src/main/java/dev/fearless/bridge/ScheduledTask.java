@@ -70,6 +70,7 @@ final class ScheduledTask<V> extends CompletableFuture<V> implements ScheduledFu
     // one run's outcome, written and read by the timer thread only
     private @Nullable V result;
     private @Nullable Throwable failure;
+    private int calls; // how often the context snapshot ran this run's body
 
     ScheduledTask(VirtualExecutor executor, Callable<V> callable, Object submitted, ContextSnapshot context,
             long due, long period) {
@@ -133,7 +134,14 @@ final class ScheduledTask<V> extends CompletableFuture<V> implements ScheduledFu
             return false;
         }
         if (permit != VirtualExecutor.ACQUIRED) {
-            completeExceptionally(executor.rejectRun(permit, listener));
+            TaskRejectedException refused;
+            try {
+                refused = executor.rejectRun(permit, listener);
+            } catch (Throwable listenerFailure) { // a listener's VirtualMachineError: the timer still ends
+                completeExceptionally(listenerFailure);
+                throw listenerFailure;
+            }
+            completeExceptionally(refused);
             return false;
         }
         int previous = state;
@@ -146,12 +154,25 @@ final class ScheduledTask<V> extends CompletableFuture<V> implements ScheduledFu
             executor.releasePermit();
             return false;
         }
-        long startNanos = executor.timerRunStarted(listener, due);
+        long startNanos;
+        try {
+            startNanos = executor.timerRunStarted(listener, due);
+        } catch (Throwable listenerFailure) { // a listener's VirtualMachineError: this run does not happen
+            state = IDLE;
+            completeExceptionally(listenerFailure);
+            executor.timerRunEnded(listener, Outcome.FAILURE, 0L);
+            throw listenerFailure;
+        }
         failure = null;
+        calls = 0;
         try {
             context.runWith(this::callOnce);
         } catch (Throwable thrown) {
             failure = thrown; // the context, not the task, failed
+        }
+        if (failure == null && calls == 0) {
+            failure = new IllegalStateException("the context snapshot of " + this + " returned without"
+                    + " running the task; a ContextSnapshot must run its body exactly once");
         }
         state = IDLE;
         Throwable thrown = failure;
@@ -165,7 +186,12 @@ final class ScheduledTask<V> extends CompletableFuture<V> implements ScheduledFu
             complete(result);
         }
         result = null;
-        executor.timerRunEnded(listener, outcome, startNanos);
+        try {
+            executor.timerRunEnded(listener, outcome, startNanos);
+        } catch (Throwable listenerFailure) { // a listener's VirtualMachineError, after the counts: the timer ends
+            completeExceptionally(listenerFailure);
+            throw listenerFailure;
+        }
         if (isDone()) {
             return false;
         }
@@ -177,6 +203,10 @@ final class ScheduledTask<V> extends CompletableFuture<V> implements ScheduledFu
     }
 
     private void callOnce() {
+        if (++calls > 1) {
+            throw new IllegalStateException(this + " was run again by its context snapshot; a ContextSnapshot"
+                    + " must run its body exactly once");
+        }
         try {
             result = callable.call();
         } catch (Throwable thrown) {

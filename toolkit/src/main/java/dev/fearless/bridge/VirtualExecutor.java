@@ -1,6 +1,11 @@
 package dev.fearless.bridge;
 
 import dev.fearless.context.ContextPropagation;
+import dev.fearless.context.ContextPropagator;
+import dev.fearless.context.ContextSnapshot;
+import dev.fearless.internal.Durations;
+import dev.fearless.internal.Names;
+import dev.fearless.internal.Threads;
 import dev.fearless.telemetry.ExecutorState;
 import dev.fearless.telemetry.Outcome;
 import dev.fearless.telemetry.Telemetry;
@@ -92,10 +97,17 @@ import org.jspecify.annotations.Nullable;
  * <h2>Counts</h2>
  * The executor counts without reflection and implements {@link ExecutorState}, the view handed to
  * {@link TelemetryListener#executorCreated}. Every submission ends in exactly one of
- * {@link #rejected()} (never accepted) or {@link #submitted()}; every accepted task, once ended,
+ * {@link #rejected()} (never accepted: shut down, refused by the limit policy, no thread, or a
+ * {@link ContextPropagator#capture()} that threw, whose exception then reaches the submitter
+ * unchanged) or {@link #submitted()}; every accepted task, once ended,
  * in exactly one of {@link #completed()} or {@link #failed()} (thrown, cancelled, or withdrawn by
  * {@code shutdownNow}; a withdrawn task reports {@code executorFinished(CANCELLED, 0)} without
  * {@code executorStarted}). After termination {@code submitted() == completed() + failed()}.
+ * This holds when a telemetry listener throws too (the dispatcher rethrows
+ * {@link VirtualMachineError}s): an error from {@code executorStarted} fails the task without
+ * running it, one from {@code executorSubmitted} reaches the submitter of a task that was
+ * accepted and still runs, and one from {@code executorFinished} or {@code executorRejected} is
+ * thrown after the count.
  * {@link #waiting()} counts everyone waiting for a permit now: tasks under {@code enqueue()} and
  * submitters blocked under {@code block()} or {@code blockAtMost}; {@link #permitWaitNanos()}
  * sums their waits. A timer is counted per run, from the moment its run holds a permit.
@@ -103,9 +115,19 @@ import org.jspecify.annotations.Nullable;
  * <h2>Threads and context</h2>
  * Threads come from the {@link ThreadFactory} given to the builder (default: virtual threads
  * named after the executor); a platform-thread factory makes the executor testable with tools
- * that cannot follow virtual threads. The submitting thread's context is captured with the
- * builder's {@link ContextPropagation} (default {@link ContextPropagation#defaults()}: the slf4j
- * MDC and registered propagators) and installed around the task.
+ * that cannot follow virtual threads. A factory must return a thread that is not started yet; a
+ * thread in any other state is refused with {@link TaskRejectedException.Reason#NO_THREAD} and the
+ * task does not run on it. The submitting thread's context is captured with the builder's
+ * {@link Builder#context ContextPropagation} and installed around the task. The default,
+ * {@link ContextPropagation#defaults()}, carries the slf4j MDC <em>and every
+ * {@link ContextPropagator} registered with {@link java.util.ServiceLoader}</em>: a propagator on
+ * the class path (or provided by a module) applies to every executor built without
+ * {@code context(...)}, including the one behind {@link Bridge#async}; pass
+ * {@code ContextPropagation.none()}, or {@code none().with(...)} of the propagators wanted, to
+ * choose explicitly. The executor does not trust the snapshot: a snapshot that returns without
+ * running the task fails it (its future completes exceptionally with an
+ * {@link IllegalStateException}; it counts as failed), and one that runs it a second time is
+ * refused with an {@code IllegalStateException} thrown into the snapshot.
  *
  * <p>Memory consistency effects: actions in a thread prior to submitting a task happen-before the
  * task begins, and the task's actions happen-before its future completes, before
@@ -171,8 +193,6 @@ public final class VirtualExecutor extends AbstractExecutorService implements Sc
     private static final int SHUTDOWN = 1;
     private static final int STOP = 2;
 
-    private static final long MAX_DELAY_NANOS = Long.MAX_VALUE >> 2;
-
     private static final VarHandle STATE;
 
     static {
@@ -217,17 +237,19 @@ public final class VirtualExecutor extends AbstractExecutorService implements Sc
             case LimitPolicy.Enqueue e -> ENQUEUE;
         };
         this.timeoutNanos = builder.policy instanceof LimitPolicy.BlockAtMost(Duration timeout)
-                ? saturatedNanos(timeout) : 0L;
+                ? Durations.toNanosSaturated(timeout) : 0L;
         this.permits = mode == UNLIMITED ? null : new Semaphore(builder.limit, true);
         ThreadFactory factory = builder.threadFactory;
         this.threadFactory = factory != null ? factory
                 : builder.name != null ? Thread.ofVirtual().name(builder.name).factory()
                 : Thread.ofVirtual().factory();
         this.threads = Executors.newThreadPerTaskExecutor(factory == null ? threadFactory : runnable -> {
-            Thread thread = factory.newThread(runnable);
+            Gate gate = new Gate(runnable);
+            Thread thread = factory.newThread(gate);
             if (thread == null) {
                 throw new RejectedExecutionException("thread factory " + factory + " returned null");
             }
+            gate.open(factory, thread);
             return thread;
         });
         this.propagation = builder.propagation;
@@ -258,7 +280,7 @@ public final class VirtualExecutor extends AbstractExecutorService implements Sc
     public void execute(Runnable command) {
         Objects.requireNonNull(command, "command");
         TelemetryListener listener = Telemetry.listener();
-        admit(new ExecutorTask(this, command, propagation.capture(), listener == null ? 0L : System.nanoTime()), listener);
+        admit(new ExecutorTask(this, command, capture(listener), listener == null ? 0L : System.nanoTime()), listener);
     }
 
     /**
@@ -311,10 +333,30 @@ public final class VirtualExecutor extends AbstractExecutorService implements Sc
 
     private <T> CompletableFuture<T> submitFuture(TaskFuture<T> future) {
         TelemetryListener listener = Telemetry.listener();
-        ExecutorTask task = new ExecutorTask(this, future, propagation.capture(), listener == null ? 0L : System.nanoTime());
+        ExecutorTask task = new ExecutorTask(this, future, capture(listener), listener == null ? 0L : System.nanoTime());
         future.bind(task);
         admit(task, listener);
         return future;
+    }
+
+    /**
+     * Captures the submitter's context. A propagator that throws refuses the submission: it counts
+     * (and is reported) as rejected, and its exception reaches the submitter unchanged.
+     */
+    private ContextSnapshot capture(@Nullable TelemetryListener listener) {
+        try {
+            return propagation.capture();
+        } catch (Throwable failure) {
+            rejected.increment();
+            if (listener != null) {
+                try {
+                    listener.executorRejected(name);
+                } catch (Throwable listenerFailure) {
+                    failure.addSuppressed(listenerFailure);
+                }
+            }
+            throw failure;
+        }
     }
 
     private void admit(ExecutorTask task, @Nullable TelemetryListener listener) {
@@ -369,33 +411,51 @@ public final class VirtualExecutor extends AbstractExecutorService implements Sc
         Outcome outcome = Outcome.CANCELLED;
         long startNanos = 0L;
         boolean started = (mode != ENQUEUE || permit) && task.claim(waited);
-        if (started) {
-            startNanos = started(listener, task.acceptedNanos);
-            Throwable failure = null;
-            try {
-                task.context.runWith(task.body);
-            } catch (Throwable thrown) {
-                failure = thrown;
-            }
-            if (task.body instanceof TaskFuture<?> future) {
-                if (failure != null) {
-                    future.completeExceptionally(failure); // the context, not the task, failed
-                }
-                outcome = future.isCancelled() ? Outcome.CANCELLED
-                        : failure != null || future.threw() ? Outcome.FAILURE : Outcome.SUCCESS;
-            } else if (failure != null) {
-                outcome = Outcome.FAILURE;
-                reportUncaught(failure);
+        try {
+            if (started) {
+                outcome = Outcome.FAILURE; // unless the body runs: a listener's error from executorStarted
+                startNanos = started(listener, task.acceptedNanos);
+                outcome = runStarted(task);
             } else {
-                outcome = Outcome.SUCCESS;
+                task.abandon();
             }
-        } else {
-            task.abandon();
+        } catch (Throwable listenerFailure) { // a VirtualMachineError from executorStarted: the body did not run
+            if (task.body instanceof TaskFuture<?> future) {
+                future.completeExceptionally(listenerFailure);
+            }
+            throw listenerFailure;
+        } finally {
+            if (permit) {
+                releasePermit();
+            }
+            count(outcome, listener, started, startNanos);
         }
-        if (permit) {
-            releasePermit();
+    }
+
+    /** Runs a claimed task in its context; never throws. */
+    private static Outcome runStarted(ExecutorTask task) {
+        Throwable failure = null;
+        try {
+            task.runInContext();
+        } catch (Throwable thrown) {
+            failure = thrown; // the context, not the task, failed (the task's own failure is its future's)
         }
-        count(outcome, listener, started, startNanos);
+        if (failure == null && !task.bodyRan()) {
+            failure = new IllegalStateException("the context snapshot of " + task + " returned without"
+                    + " running the task; a ContextSnapshot must run its body exactly once");
+        }
+        if (task.body instanceof TaskFuture<?> future) {
+            if (failure != null) {
+                future.completeExceptionally(failure);
+            }
+            return future.isCancelled() ? Outcome.CANCELLED
+                    : failure != null || future.threw() ? Outcome.FAILURE : Outcome.SUCCESS;
+        }
+        if (failure != null) {
+            reportUncaught(failure);
+            return Outcome.FAILURE;
+        }
+        return Outcome.SUCCESS;
     }
 
     /**
@@ -562,17 +622,8 @@ public final class VirtualExecutor extends AbstractExecutorService implements Sc
                     + (cause == null ? " returned null." : " could not start a thread: " + cause);
         };
         String message = "Executor '" + name + "' rejected a task submitted by "
-                + describe(Thread.currentThread()) + ": " + why;
+                + Threads.current() + ": " + why;
         return new TaskRejectedException(message, name, limit(), policy, reason, cause);
-    }
-
-    /** Names a thread for messages: {@code thread 'main' (#1)} or {@code virtual thread #42}. */
-    static String describe(Thread thread) {
-        String threadName = thread.getName();
-        String kind = thread.isVirtual() ? "virtual thread" : "thread";
-        return threadName.isEmpty()
-                ? kind + " #" + thread.threadId()
-                : kind + " '" + threadName + "' (#" + thread.threadId() + ")";
     }
 
     // ------------------------------------------------------------------ timers
@@ -660,7 +711,7 @@ public final class VirtualExecutor extends AbstractExecutorService implements Sc
         if (value <= 0) {
             throw new IllegalArgumentException(argument + " must be positive: " + value + " " + unit);
         }
-        return Math.min(unit.toNanos(value), MAX_DELAY_NANOS);
+        return Durations.toNanosSaturated(value, unit, argument);
     }
 
     private <V> ScheduledFuture<V> startTimer(Callable<V> callable, Object submittedForm, long delay, TimeUnit unit,
@@ -669,8 +720,8 @@ public final class VirtualExecutor extends AbstractExecutorService implements Sc
         if (isShutdown()) {
             throw reject(TaskRejectedException.Reason.SHUT_DOWN, listener, null);
         }
-        long delayNanos = Math.clamp(unit.toNanos(delay), 0L, MAX_DELAY_NANOS);
-        ScheduledTask<V> timer = new ScheduledTask<>(this, callable, submittedForm, propagation.capture(),
+        long delayNanos = Math.clamp(unit.toNanos(delay), 0L, Durations.MAX_NANOS); // zero or negative: at once
+        ScheduledTask<V> timer = new ScheduledTask<>(this, callable, submittedForm, capture(listener),
                 System.nanoTime() + delayNanos, period);
         timers.add(timer);
         if (isShutdown()) {
@@ -908,11 +959,62 @@ public final class VirtualExecutor extends AbstractExecutorService implements Sc
                 + ", completed " + completed() + ", failed " + failed() + ", rejected " + rejected() + "]";
     }
 
-    private static long saturatedNanos(Duration duration) {
-        try {
-            return duration.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE;
+    /**
+     * What a user's thread factory receives: runs the executor's runnable only once the factory
+     * has returned a thread that was not started yet. A factory that starts the thread itself
+     * (against the {@link ThreadFactory} contract) gets an {@link IllegalStateException} (the
+     * submission is rejected with NO_THREAD) and the task never runs on that thread, whether that
+     * thread reaches the gate before or after the check.
+     */
+    private static final class Gate implements Runnable {
+        private static final int PENDING = 0;
+        private static final int OPEN = 1;
+        private static final int RAN = 2;
+        private static final int REFUSED = 3;
+        private static final VarHandle GATE;
+
+        static {
+            try {
+                GATE = MethodHandles.lookup().findVarHandle(Gate.class, "state", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private final Runnable runnable;
+        private volatile int state;
+
+        Gate(Runnable runnable) {
+            this.runnable = runnable;
+        }
+
+        /** Checks the thread the factory returned; throws if the factory started it. */
+        void open(ThreadFactory factory, Thread thread) {
+            try {
+                Factories.requireUnstarted(factory, thread);
+            } catch (IllegalStateException started) {
+                state = REFUSED;
+                throw started;
+            }
+            if (!GATE.compareAndSet(this, PENDING, OPEN)) { // the factory ran the gate on another thread
+                throw new IllegalStateException("the thread factory " + factory + " ran its Runnable before"
+                        + " returning; a ThreadFactory must return a thread that is not started yet");
+            }
+        }
+
+        /** Runs the executor's runnable at most once, and only after {@link #open} accepted the thread. */
+        @Override
+        public void run() {
+            if (GATE.compareAndSet(this, OPEN, RAN)) {
+                runnable.run();
+            } else {
+                GATE.compareAndSet(this, PENDING, REFUSED); // ran before the check: the check refuses
+            }
+        }
+
+        @Override
+        public String toString() {
+            return runnable.toString();
         }
     }
 
@@ -949,11 +1051,7 @@ public final class VirtualExecutor extends AbstractExecutorService implements Sc
          * @throws IllegalArgumentException if {@code name} is blank
          */
         public Builder name(String name) {
-            Objects.requireNonNull(name, "name");
-            if (name.isBlank()) {
-                throw new IllegalArgumentException("name must not be blank: '" + name + "'");
-            }
-            this.name = name;
+            this.name = Names.requireValid(name);
             return this;
         }
 
@@ -992,7 +1090,9 @@ public final class VirtualExecutor extends AbstractExecutorService implements Sc
         }
 
         /**
-         * Sets the context carried from the submitting thread into each task.
+         * Sets the context carried from the submitting thread into each task. Without this call
+         * the executor uses {@link ContextPropagation#defaults()}: the slf4j MDC and every
+         * propagator registered with {@link java.util.ServiceLoader}.
          *
          * @param context the propagation; {@link ContextPropagation#none()} carries nothing
          * @return this builder

@@ -45,6 +45,9 @@ public final class ContextPropagation {
     /**
      * Returns the default propagation: the slf4j MDC, then every {@link ContextPropagator}
      * registered with {@link ServiceLoader}, discovered once when this class is initialised.
+     * Every scope and executor built without an explicit {@code context(...)} uses it, so a
+     * propagator on the class path (or provided by a module) reaches all of them; build from
+     * {@link #none()} to choose the propagators explicitly.
      *
      * @return the default propagation
      */

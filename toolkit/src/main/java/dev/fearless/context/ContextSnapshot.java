@@ -17,7 +17,9 @@ public interface ContextSnapshot {
 
     /**
      * Runs {@code body} on the calling thread with the captured context installed, and restores
-     * the thread's previous context before returning or throwing.
+     * the thread's previous context before returning or throwing. It must run {@code body}
+     * exactly once: scopes and executors fail a task whose snapshot returns without running it,
+     * and refuse (with an {@link IllegalStateException}) a second run.
      *
      * @param body the work to run inside the context
      */

@@ -1,5 +1,7 @@
 package dev.fearless.lock;
 
+import dev.fearless.internal.Durations;
+import dev.fearless.internal.Threads;
 import dev.fearless.telemetry.Telemetry;
 import dev.fearless.telemetry.TelemetryListener;
 import java.time.Duration;
@@ -60,16 +62,24 @@ public final class DeadlockWatchdog implements AutoCloseable {
     private final long periodNanos;
     private final Thread thread;
     private volatile boolean closed;
+    private volatile boolean accepted; // the factory's thread was checked: it may run the watchdog
     private volatile long scans; // written by the watchdog thread only; read by tests
     private Set<Set<Object>> reportedLastScan = Set.of(); // watchdog thread only
 
-    private DeadlockWatchdog(Duration period, ThreadFactory threadFactory) {
-        this.periodNanos = period.toNanos();
-        Thread created = threadFactory.newThread(this::run);
+    private DeadlockWatchdog(long periodNanos, ThreadFactory threadFactory) {
+        this.periodNanos = periodNanos;
+        Thread created = threadFactory.newThread(this::runIfAccepted);
         if (created == null) {
             throw new IllegalStateException("threadFactory refused to create the watchdog thread: " + threadFactory);
         }
+        Thread.State state = created.getState();
+        if (state != Thread.State.NEW) {
+            // it may already be in runIfAccepted: it finds the watchdog not accepted and ends
+            throw new IllegalStateException("threadFactory " + threadFactory + " returned " + Threads.describe(created)
+                    + " in state " + state + "; a ThreadFactory must return a thread that is not started yet");
+        }
         this.thread = created;
+        this.accepted = true;
     }
 
     /**
@@ -95,15 +105,17 @@ public final class DeadlockWatchdog implements AutoCloseable {
      * @return the running watchdog; close it to stop it
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code period} is not positive
-     * @throws IllegalStateException if the factory returns no thread
+     * @throws IllegalStateException if the factory returns no thread, or a thread already
+     *     started (against the {@link ThreadFactory} contract); no watchdog then runs
      */
     public static DeadlockWatchdog start(Duration period, ThreadFactory threadFactory) {
         Objects.requireNonNull(period, "period");
         Objects.requireNonNull(threadFactory, "threadFactory");
-        if (period.isNegative() || period.isZero()) {
+        if (period.isZero()) {
             throw new IllegalArgumentException("period must be positive: " + period);
         }
-        DeadlockWatchdog watchdog = new DeadlockWatchdog(period, threadFactory);
+        long periodNanos = Durations.toNanosSaturated(period, "period"); // IAE if negative; saturates
+        DeadlockWatchdog watchdog = new DeadlockWatchdog(periodNanos, threadFactory);
         watchdog.thread.start();
         return watchdog;
     }
@@ -201,6 +213,12 @@ public final class DeadlockWatchdog implements AutoCloseable {
         }
     }
 
+    private void runIfAccepted() {
+        if (accepted) {
+            run();
+        }
+    }
+
     private void run() {
         while (!closed) {
             LockSupport.parkNanos(this, periodNanos);
@@ -209,7 +227,7 @@ public final class DeadlockWatchdog implements AutoCloseable {
             }
             try {
                 scan();
-            } catch (RuntimeException | LinkageError e) {
+            } catch (Throwable e) { // even an error: the watchdog runs until close()
                 log.error("Deadlock watchdog scan failed; retrying in {} ms", periodNanos / 1_000_000, e);
             }
         }
@@ -225,7 +243,11 @@ public final class DeadlockWatchdog implements AutoCloseable {
                 log.error("{}", deadlock.report());
                 TelemetryListener listener = Telemetry.listener();
                 if (listener != null) {
-                    listener.deadlockDetected(deadlock.lockLabels(), deadlock.report());
+                    try {
+                        listener.deadlockDetected(deadlock.lockLabels(), deadlock.report());
+                    } catch (Throwable e) { // a listener's VirtualMachineError: the other deadlocks are still reported
+                        log.error("A telemetry listener failed on deadlockDetected", e);
+                    }
                 }
             }
         }

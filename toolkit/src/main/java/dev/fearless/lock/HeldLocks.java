@@ -1,5 +1,6 @@
 package dev.fearless.lock;
 
+import dev.fearless.internal.Threads;
 import dev.fearless.telemetry.Telemetry;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,7 +101,7 @@ public final class HeldLocks implements AutoCloseable {
     }
 
     private static String notHeld(List<String> missing) {
-        return "HeldLocks.close() on thread " + Reports.thread(Thread.currentThread()) + ", which does not hold "
+        return "HeldLocks.close() on " + Threads.current() + ", which does not hold "
                 + String.join(", ", missing) + ": close a set once, on the thread that acquired it, and do not"
                 + " unlock its locks one by one";
     }

@@ -1,5 +1,6 @@
 package dev.fearless.lock;
 
+import dev.fearless.internal.Threads;
 import dev.fearless.lock.LockNode.Edge;
 import dev.fearless.lock.LockNode.Step;
 import dev.fearless.lock.LockNode.Violation;
@@ -174,7 +175,7 @@ final class LockGraph {
         LockNode from = held.ranking.node();
         Edge edge = from.out.get(to.key);
         if (edge == null) {
-            Step step = new Step(held.ranking.label(), lock.ranking.label(), Reports.thread(Thread.currentThread()),
+            Step step = new Step(held.ranking.label(), lock.ranking.label(), Threads.current(),
                     Stacks.here(), heldSite == null ? null : Stacks.trim(heldSite));
             edge = GLOBAL.addEdge(from, to, step);
             Violation violation = edge.violation;
@@ -331,20 +332,28 @@ final class LockGraph {
             sites.add(site == null ? null : Stacks.trim(site));
         }
         List<String> requested = wanted.stream().map(lock -> lock.ranking.label()).toList();
-        String report = Reports.holdAndWait(Reports.thread(Thread.currentThread()), held, sites, requested, Stacks.here());
+        String report = Reports.holdAndWait(Threads.current(), held, sites, requested, Stacks.here());
         return new HoldAndWaitException(report, held, requested);
     }
 
-    /** Reports a violation found for the first time: an event, then a log line or the exception. */
+    /**
+     * Reports a violation found for the first time: a log line (WARN mode), an event, then the
+     * exception (THROW mode). Called before anything is acquired, and logged before the listener
+     * runs, so a listener's error (the dispatcher rethrows VirtualMachineErrors) loses no report
+     * and leaves nothing held.
+     */
     private static void report(List<String> locks, String report, LockOrderException exception) {
+        boolean throwing = mode == THROW;
+        if (!throwing) {
+            log.warn("{}", report);
+        }
         TelemetryListener listener = Telemetry.listener();
         if (listener != null) {
             listener.lockOrderViolation(locks, report);
         }
-        if (mode == THROW) {
+        if (throwing) {
             throw exception;
         }
-        log.warn("{}", report);
     }
 
     // ------------------------------------------------------------------ nodes

@@ -1,5 +1,6 @@
 package dev.fearless.lock;
 
+import dev.fearless.internal.Durations;
 import dev.fearless.telemetry.Outcome;
 import dev.fearless.telemetry.Telemetry;
 import dev.fearless.telemetry.TelemetryListener;
@@ -8,6 +9,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Objects;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,10 +23,11 @@ import org.jspecify.annotations.Nullable;
  *     to.balance += amount;
  * }
  *
- * try (HeldLocks held = Locks.tryLockAll(Duration.ofMillis(50), accountLocks)) {
- *     if (held == null) {
- *         return Result.BUSY;                                   // timed out: nothing is held
- *     }
+ * Optional<HeldLocks> all = Locks.tryLockAll(Duration.ofMillis(50), accountLocks);
+ * if (all.isEmpty()) {
+ *     return Result.BUSY;                                       // timed out: nothing is held
+ * }
+ * try (HeldLocks held = all.get()) {
  *     // ...
  * }
  * }</pre>
@@ -51,7 +54,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Telemetry: each lock of the set the thread did not already hold is reported as acquired
  * once the whole set is held, with the time the set took; on timeout or interrupt each is
- * reported as abandoned.
+ * reported as abandoned. A listener that throws an error from {@code lockAcquired} (the
+ * dispatcher rethrows {@link VirtualMachineError}s) makes the call throw it with no lock of the
+ * set held, as for any other failure.
+ *
+ * <p>Timeouts follow the toolkit's rule: zero does not wait, a negative one is refused, and one
+ * too long to count in nanoseconds ({@code Duration.ofSeconds(Long.MAX_VALUE)}) waits
+ * practically forever.
  *
  * <p>Memory consistency effects: as for each lock of the set; see {@link HeldLocks}.
  */
@@ -300,15 +309,15 @@ public final class Locks {
      *
      * @param timeout how long to wait at most
      * @param locks the locks, in any order, duplicates allowed
-     * @return the held set, or {@code null} if the timeout elapsed first (then no lock of the
-     *     set is held); {@code try (HeldLocks held = ...)} accepts a null resource
+     * @return the held set, or empty if the timeout elapsed first (then no lock of the set is
+     *     held)
      * @throws InterruptedException if the thread is interrupted on entry or while waiting; no
      *     lock of the set is then held
      * @throws NullPointerException if an argument or any lock is null
      * @throws IllegalArgumentException if {@code timeout} is negative
      * @throws LockOrderException as for {@link #lockAll(RankedLock, RankedLock)}
      */
-    public static @Nullable HeldLocks tryLockAll(Duration timeout, RankedLock... locks) throws InterruptedException {
+    public static Optional<HeldLocks> tryLockAll(Duration timeout, RankedLock... locks) throws InterruptedException {
         return tryLockAll(DEFAULT_STRATEGY, timeout, copy(locks));
     }
 
@@ -318,15 +327,15 @@ public final class Locks {
      *
      * @param timeout how long to wait at most
      * @param locks the locks, in any order, duplicates allowed
-     * @return the held set, or {@code null} if the timeout elapsed first (then no lock of the
-     *     set is held)
+     * @return the held set, or empty if the timeout elapsed first (then no lock of the set is
+     *     held)
      * @throws InterruptedException if the thread is interrupted on entry or while waiting; no
      *     lock of the set is then held
      * @throws NullPointerException if an argument or any lock is null
      * @throws IllegalArgumentException if {@code timeout} is negative
      * @throws LockOrderException as for {@link #lockAll(RankedLock, RankedLock)}
      */
-    public static @Nullable HeldLocks tryLockAll(Duration timeout, Collection<? extends RankedLock> locks)
+    public static Optional<HeldLocks> tryLockAll(Duration timeout, Collection<? extends RankedLock> locks)
             throws InterruptedException {
         return tryLockAll(DEFAULT_STRATEGY, timeout, copy(locks));
     }
@@ -338,29 +347,25 @@ public final class Locks {
      * @param strategy how to acquire the set
      * @param timeout how long to wait at most
      * @param locks the locks, in any order, duplicates allowed
-     * @return the held set, or {@code null} if the timeout elapsed first (then no lock of the
-     *     set is held)
+     * @return the held set, or empty if the timeout elapsed first (then no lock of the set is
+     *     held)
      * @throws InterruptedException if the thread is interrupted on entry or while waiting; no
      *     lock of the set is then held
      * @throws NullPointerException if an argument or any lock is null
      * @throws IllegalArgumentException if {@code timeout} is negative
      * @throws LockOrderException as for {@link #lockAll(RankedLock, RankedLock)}
      */
-    public static @Nullable HeldLocks tryLockAll(Strategy strategy, Duration timeout,
+    public static Optional<HeldLocks> tryLockAll(Strategy strategy, Duration timeout,
                                                  Collection<? extends RankedLock> locks) throws InterruptedException {
         return tryLockAll(strategy, timeout, copy(locks));
     }
 
-    private static @Nullable HeldLocks tryLockAll(Strategy strategy, Duration timeout, RankedLock[] locks)
+    private static Optional<HeldLocks> tryLockAll(Strategy strategy, Duration timeout, RankedLock[] locks)
             throws InterruptedException {
         Objects.requireNonNull(strategy, "strategy");
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
-        }
+        long nanos = Durations.toNanosSaturated(timeout);
         RankedLock[] set = normalize(locks);
-        long nanos = Math.min(timeout.toNanos(), Long.MAX_VALUE / 2);
-        return acquire(strategy, set, TIMED, System.nanoTime() + nanos);
+        return Optional.ofNullable(acquire(strategy, set, TIMED, Durations.deadline(System.nanoTime(), nanos)));
     }
 
     // ------------------------------------------------------------------ arguments
@@ -434,18 +439,37 @@ public final class Locks {
             return null;
         }
         if (listener != null) {
-            long now = System.nanoTime();
-            for (RankedLock lock : set) {
-                if (lock.getHoldCount() == 1) {
-                    lock.markAcquired(now);
-                    listener.lockAcquired(lock.ranking.telemetryName, now - start, result == CONTENDED);
-                }
-            }
+            reportAcquired(set, listener, start, result == CONTENDED);
         }
         if (holds != null) {
             LockGraph.acquiredSet(holds, set);
         }
         return new HeldLocks(set);
+    }
+
+    /**
+     * Reports the outermost acquisitions of a set that is now held. A listener's error (the
+     * dispatcher rethrows VirtualMachineErrors) releases the whole set before it propagates: the
+     * caller gets no HeldLocks to close, so nothing may stay held.
+     */
+    private static void reportAcquired(RankedLock[] set, TelemetryListener listener, long start, boolean contended) {
+        long now = System.nanoTime();
+        try {
+            for (RankedLock lock : set) {
+                if (lock.getHoldCount() == 1) {
+                    lock.markAcquired(now);
+                    listener.lockAcquired(lock.ranking.telemetryName, now - start, contended);
+                }
+            }
+        } catch (Throwable failure) {
+            for (int k = set.length - 1; k >= 0; k--) {
+                if (set[k].getHoldCount() == 1) {
+                    set[k].takeAcquired();
+                }
+                set[k].release();
+            }
+            throw failure;
+        }
     }
 
     private static void abandoned(RankedLock[] set, TelemetryListener listener, Outcome outcome, long start) {

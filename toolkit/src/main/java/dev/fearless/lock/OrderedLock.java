@@ -1,5 +1,6 @@
 package dev.fearless.lock;
 
+import dev.fearless.internal.Threads;
 import java.io.Serial;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -174,7 +175,7 @@ public final class OrderedLock extends RankedLock {
     @Override
     public String toString() {
         Thread owner = sync.owner();
-        return "OrderedLock[" + ranking.label() + (owner == null ? ", unlocked]" : ", locked by \"" + owner.getName() + "\"]");
+        return "OrderedLock[" + ranking.label() + (owner == null ? ", unlocked]" : ", locked by " + Threads.describe(owner) + "]");
     }
 
     /** A ReentrantLock that exposes its owner to this package. */

@@ -1,5 +1,6 @@
 package dev.fearless.lock;
 
+import dev.fearless.internal.Threads;
 import java.io.Serial;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -121,12 +122,14 @@ public final class OrderedReadWriteLock implements ReadWriteLock {
     }
 
     /**
-     * Returns the name given at construction.
+     * Returns the name given at construction, or
+     * {@link dev.fearless.telemetry.Telemetry#DEFAULT_NAME} for an unnamed lock: the name
+     * telemetry reports it under.
      *
-     * @return the name, or {@code null}
+     * @return the name, never null
      */
-    public @Nullable String name() {
-        return ranking.name;
+    public String name() {
+        return ranking.telemetryName;
     }
 
     /**
@@ -167,7 +170,7 @@ public final class OrderedReadWriteLock implements ReadWriteLock {
         Thread writer = writeLock.sync.owner();
         int readers = writeLock.sync.getReadLockCount();
         return "OrderedReadWriteLock[" + ranking.label()
-                + (writer != null ? ", write-locked by \"" + writer.getName() + "\"" : "")
+                + (writer != null ? ", write-locked by " + Threads.describe(writer) : "")
                 + (readers > 0 ? ", read holds " + readers : "")
                 + (writer == null && readers == 0 ? ", unlocked" : "") + "]";
     }
@@ -336,7 +339,7 @@ public final class OrderedReadWriteLock implements ReadWriteLock {
         /** Runs on the contended path only: waiting for the write lock while holding a read lock never ends. */
         private void refuseUpgrade() {
             if (sync.getReadHoldCount() > 0) {
-                throw new IllegalMonitorStateException("thread " + Reports.thread(Thread.currentThread())
+                throw new IllegalMonitorStateException(Threads.current()
                         + " holds the read lock of " + ranking.label() + " and waits for its write lock, which would"
                         + " never be granted: release the read lock first (read-write locks cannot be upgraded)");
             }
@@ -365,7 +368,7 @@ public final class OrderedReadWriteLock implements ReadWriteLock {
         @Override
         public String toString() {
             Thread writer = sync.owner();
-            return "WriteLock[" + ranking.label() + (writer == null ? ", unlocked]" : ", locked by \"" + writer.getName() + "\"]");
+            return "WriteLock[" + ranking.label() + (writer == null ? ", unlocked]" : ", locked by " + Threads.describe(writer) + "]");
         }
     }
 

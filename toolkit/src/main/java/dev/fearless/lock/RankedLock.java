@@ -1,5 +1,6 @@
 package dev.fearless.lock;
 
+import dev.fearless.internal.Durations;
 import dev.fearless.telemetry.Outcome;
 import dev.fearless.telemetry.Telemetry;
 import dev.fearless.telemetry.TelemetryListener;
@@ -19,7 +20,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Beyond {@link Lock}, every acquisition and release is reported to the telemetry listeners
  * ({@link TelemetryListener#lockAcquired}, {@link TelemetryListener#lockReleased} for the
  * outermost hold, {@link TelemetryListener#lockAbandoned} when a timed or interruptible attempt
- * gives up), and, while the checker is on, recorded in the lock-order graph. With no listener and
+ * gives up), and, while the checker is on, recorded in the lock-order graph. A listener that
+ * throws an error from {@code lockAcquired} (the dispatcher rethrows {@link VirtualMachineError}s)
+ * makes the acquiring call throw it with the lock not held. With no listener and
  * the checker off, a lock or unlock costs two flag reads more than the underlying
  * {@code java.util.concurrent.locks} lock.
  *
@@ -90,13 +93,13 @@ public abstract sealed class RankedLock implements Lock
     }
 
     /**
-     * Returns the name given at construction; telemetry reports unnamed locks as
-     * {@link Telemetry#DEFAULT_NAME}.
+     * Returns the name given at construction, or {@link Telemetry#DEFAULT_NAME} for an unnamed
+     * lock: the name telemetry reports it under.
      *
-     * @return the name, or {@code null} when none was given
+     * @return the name, never null
      */
-    public final @Nullable String name() {
-        return ranking.name;
+    public final String name() {
+        return ranking.telemetryName;
     }
 
     /**
@@ -269,7 +272,7 @@ public abstract sealed class RankedLock implements Lock
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        long nanos = unit.toNanos(time);
+        long nanos = Math.min(unit.toNanos(time), Durations.MAX_NANOS); // the Lock contract: <= 0 does not wait
         ThreadHolds holds = LockGraph.enabled ? LockGraph.beforeAcquire(this, nanos > 0) : null;
         TelemetryListener listener = Telemetry.listener();
         if (tryAcquire()) {
@@ -339,16 +342,31 @@ public abstract sealed class RankedLock implements Lock
     /** Reports an acquisition that did not wait, if it is the outermost hold. */
     final void acquiredWithoutWaiting(TelemetryListener listener) {
         if (getHoldCount() == 1) {
-            markAcquired(System.nanoTime());
-            listener.lockAcquired(ranking.telemetryName, 0, false);
+            reportAcquired(listener, System.nanoTime(), 0, false);
         }
     }
 
     /** Reports an acquisition that waited since {@code start} (a contended one is always outermost). */
     final void acquiredAfterWaiting(TelemetryListener listener, long start) {
         long now = System.nanoTime();
+        reportAcquired(listener, now, now - start, true);
+    }
+
+    /**
+     * Reports the outermost hold just acquired. The caller of lock() gets no hold to release if
+     * this throws (a listener's VirtualMachineError, which the dispatcher rethrows), so a throw
+     * undoes the acquisition first: the lock never stays held by a call that failed. The
+     * lock-order checker records the hold only after this returns.
+     */
+    private void reportAcquired(TelemetryListener listener, long now, long waitNanos, boolean contended) {
         markAcquired(now);
-        listener.lockAcquired(ranking.telemetryName, now - start, true);
+        try {
+            listener.lockAcquired(ranking.telemetryName, waitNanos, contended);
+        } catch (Throwable failure) {
+            takeAcquired();
+            release();
+            throw failure;
+        }
     }
 
     /** Waits for the lock uninterruptibly, visible to the deadlock watchdog meanwhile. */

@@ -1,5 +1,6 @@
 package dev.fearless.lock;
 
+import dev.fearless.internal.Names;
 import dev.fearless.telemetry.Telemetry;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -30,8 +31,12 @@ final class Ranking {
     volatile @Nullable LockNode node;
 
     Ranking(@Nullable String name, @Nullable String lockClass) {
-        requireNotBlank(name, "name");
-        requireNotBlank(lockClass, "lockClass");
+        if (name != null) {
+            Names.requireValid(name);
+        }
+        if (lockClass != null) {
+            Names.requireValid(lockClass, "lockClass");
+        }
         this.rank = RANKS.incrementAndGet();
         this.name = name;
         this.lockClass = lockClass;
@@ -55,12 +60,6 @@ final class Ranking {
     LockNode node() {
         LockNode n = node;
         return n != null ? n : LockGraph.nodeFor(this);
-    }
-
-    private static void requireNotBlank(@Nullable String value, String argument) {
-        if (value != null && value.isBlank()) {
-            throw new IllegalArgumentException(argument + " must not be blank: '" + value + "'");
-        }
     }
 
     @Override

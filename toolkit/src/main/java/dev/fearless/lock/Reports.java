@@ -1,5 +1,6 @@
 package dev.fearless.lock;
 
+import dev.fearless.internal.Threads;
 import dev.fearless.lock.LockNode.Step;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,12 +13,6 @@ final class Reports {
     private static final int MAX_TABLE_COLUMNS = 4;
 
     private Reports() {}
-
-    static String thread(Thread thread) {
-        String name = thread.getName();
-        return "\"" + (name.isEmpty() ? "<unnamed>" : name) + "\" (" + (thread.isVirtual() ? "virtual" : "platform")
-                + ", #" + thread.threadId() + ")";
-    }
 
     /**
      * A lock-order cycle. {@code steps.get(0)} is the acquisition that closed it (from
@@ -36,7 +31,7 @@ final class Reports {
             out.append("\n[").append(i + 1).append('/').append(steps.size()).append("] ").append(step.to())
                     .append(" taken while holding ").append(step.from())
                     .append(i == 0 ? " (this acquisition)" : " (recorded earlier)").append('\n');
-            out.append("    by thread ").append(step.thread()).append('\n');
+            out.append("    by ").append(step.thread()).append('\n');
             out.append("    ").append(step.to()).append(" taken at:\n");
             Stacks.append(out, step.acquiredAt(), "        ");
             out.append("    ").append(step.from()).append(" taken at:\n");
@@ -121,7 +116,7 @@ final class Reports {
     static String holdAndWait(String thread, List<String> held, List<StackTraceElement @Nullable []> heldSites,
                               List<String> requested, StackTraceElement[] askedAt) {
         StringBuilder out = new StringBuilder();
-        out.append("Hold and wait: thread ").append(thread).append(" asks for a set of locks while holding others\n");
+        out.append("Hold and wait: ").append(thread).append(" asks for a set of locks while holding others\n");
         out.append("  holding:    ").append(String.join(", ", held)).append('\n');
         out.append("  asking for: ").append(String.join(", ", requested)).append('\n');
         out.append("  Locks.lockAll takes its set without deadlock, but a lock held outside the set can still deadlock"
@@ -148,8 +143,8 @@ final class Reports {
         out.append("Deadlock: ").append(n).append(" threads wait for each other's locks and none can proceed\n");
         for (int i = 0; i < n; i++) {
             Thread thread = threads.get(i);
-            out.append("\n").append(thread(thread)).append(" waits for ").append(locks.get(i).ranking.label())
-                    .append(", held by ").append(thread(threads.get((i + 1) % n))).append('\n');
+            out.append("\n").append(Threads.describe(thread)).append(" waits for ").append(locks.get(i).ranking.label())
+                    .append(", held by ").append(Threads.describe(threads.get((i + 1) % n))).append('\n');
             Stacks.append(out, Stacks.trim(thread.getStackTrace()), "    ");
         }
         out.append("\nThreadMXBean does not report deadlocks of virtual threads; this report comes from the locks' own"

@@ -3,7 +3,9 @@ package dev.fearless.telemetry;
 import java.util.Locale;
 
 /**
- * How a unit of work ended; the bounded set of values behind every {@code outcome} tag.
+ * How a unit of work ended; the bounded set of values behind every {@code outcome} tag. Work that
+ * never started because an executor refused it has no outcome: it is reported by
+ * {@link TelemetryListener#executorRejected} and counted by {@link ExecutorState#rejected()}.
  *
  * <pre>{@code
  * listener.taskFinished("checkout", Outcome.CANCELLED, elapsedNanos);
@@ -17,8 +19,6 @@ public enum Outcome {
     FAILURE,
     /** Stopped before completion by cancellation or interrupt. */
     CANCELLED,
-    /** Never started because a limit or a closed component refused it. */
-    REJECTED,
     /** Stopped because a deadline or timeout passed. */
     TIMEOUT;
 

@@ -276,11 +276,18 @@ class BridgeTest {
         CompletableFuture<String> stage = new CompletableFuture<>();
         assertEquals("stage", assertThrows(NullPointerException.class, () -> Bridge.await(null)).getMessage());
         assertEquals("timeout", assertThrows(NullPointerException.class, () -> Bridge.await(stage, null)).getMessage());
-        assertEquals("timeout must be positive: PT0S", assertThrows(IllegalArgumentException.class,
-                () -> Bridge.await(stage, Duration.ZERO)).getMessage());
-        assertEquals("timeout must be positive: PT-1S", assertThrows(IllegalArgumentException.class,
+        assertEquals("timeout must not be negative: PT-1S", assertThrows(IllegalArgumentException.class,
                 () -> Bridge.await(stage, Duration.ofSeconds(-1))).getMessage());
         assertFalse(stage.isDone(), "bad arguments change nothing");
+    }
+
+    @Test
+    void aZeroTimeoutDoesNotWait() throws Exception {
+        assertEquals("done", Bridge.await(CompletableFuture.completedFuture("done"), Duration.ZERO));
+        CompletableFuture<String> pending = new CompletableFuture<>();
+        TimeoutException timedOut = assertThrows(TimeoutException.class, () -> Bridge.await(pending, Duration.ZERO));
+        assertTrue(timedOut.getMessage().contains("within PT0S; it was cancelled"), timedOut.getMessage());
+        assertTrue(pending.isCancelled(), "a stage not complete at once is cancelled, as after any timeout");
     }
 
     @Test

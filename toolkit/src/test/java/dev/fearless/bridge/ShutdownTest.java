@@ -97,7 +97,7 @@ class ShutdownTest {
 
         TaskRejectedException e = assertThrows(TaskRejectedException.class, () -> executor.execute(() -> { }));
         assertEquals(TaskRejectedException.Reason.SHUT_DOWN, e.reason());
-        assertTrue(e.getMessage().startsWith("Executor 'jobs' rejected a task submitted by thread '"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("Executor 'jobs' rejected a task submitted by thread \""), e.getMessage());
         assertTrue(e.getMessage().endsWith(": the executor is shut down. Submit tasks before shutdown() or close()."),
                 e.getMessage());
         assertThrows(TaskRejectedException.class, () -> executor.submit(() -> 1));

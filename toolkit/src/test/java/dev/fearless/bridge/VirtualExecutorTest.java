@@ -297,7 +297,7 @@ class VirtualExecutorTest {
     void builderChecksItsArguments() {
         VirtualExecutor.Builder builder = VirtualExecutor.builder();
         assertEquals("name", assertThrows(NullPointerException.class, () -> builder.name(null)).getMessage());
-        assertEquals("name must not be blank: ' '",
+        assertEquals("name must not be blank: \" \"",
                 assertThrows(IllegalArgumentException.class, () -> builder.name(" ")).getMessage());
         assertEquals("maxConcurrent must be positive: 0",
                 assertThrows(IllegalArgumentException.class, () -> builder.limit(0, LimitPolicy.block())).getMessage());

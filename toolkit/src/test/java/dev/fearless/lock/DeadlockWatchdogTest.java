@@ -12,11 +12,13 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.fearless.telemetry.Telemetry;
+import dev.fearless.telemetry.TelemetryListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -92,9 +94,9 @@ class DeadlockWatchdogTest {
             assertEquals(second, deadlock.threads().get(waiterOfA), "thread i waits for lock i");
             String report = listener.reports.getFirst();
             assertTrue(report.startsWith("Deadlock: 2 threads wait for each other's locks"), report);
-            assertTrue(report.contains(Reports.thread(first) + " waits for " + b.ranking.label() + ", held by "
-                    + Reports.thread(second)), report);
-            assertTrue(report.contains(kind == ThreadKind.VIRTUAL ? "(virtual, #" : "(platform, #"), report);
+            assertTrue(report.contains(dev.fearless.internal.Threads.describe(first) + " waits for " + b.ranking.label() + ", held by "
+                    + dev.fearless.internal.Threads.describe(second)), report);
+            assertEquals(kind == ThreadKind.VIRTUAL, report.contains(", virtual)"), report);
             assertTrue(report.contains("    at dev.fearless.lock.DeadlockWatchdogTest.lambda$takeThenWait"),
                     "the waiting threads' stacks:\n" + report);
             assertFalse(report.contains("AbstractQueuedSynchronizer") || report.contains("RankedLock"),
@@ -114,6 +116,41 @@ class DeadlockWatchdogTest {
             assertFalse(a.isLocked() || b.isLocked());
         }
         assertFalse(watchdog.thread().isAlive(), "close() stops and joins the watchdog");
+    }
+
+    @ParameterizedTest
+    @EnumSource(ThreadKind.class)
+    void aListenerErrorFromDeadlockDetectedIsLoggedAndTheWatchdogKeepsScanning(ThreadKind kind) throws Exception {
+        OrderedLock a = new OrderedLock("a");
+        OrderedLock b = new OrderedLock("b");
+        AtomicInteger calls = new AtomicInteger();
+        TelemetryListener throwing = new TelemetryListener() {
+            @Override
+            public void deadlockDetected(List<String> locks, String report) {
+                calls.incrementAndGet();
+                throw new StackOverflowError("injected"); // the dispatcher rethrows VirtualMachineErrors
+            }
+        };
+        Queue<Throwable> failures = ThreadKind.failures();
+        AtomicInteger interrupted = new AtomicInteger();
+        CountDownLatch bothHold = new CountDownLatch(2);
+        try (Telemetry.Registration _ = Telemetry.register(throwing);
+             DeadlockWatchdog watchdog = DeadlockWatchdog.start(Duration.ofMillis(5))) {
+            Thread first = takeThenWait(kind, failures, a, b, bothHold, interrupted);
+            Thread second = takeThenWait(kind, failures, b, a, bothHold, interrupted);
+            await().atMost(Duration.ofSeconds(30)).until(() -> calls.get() >= 1);
+            long scans = watchdog.scans();
+            await().until(() -> watchdog.scans() >= scans + 3);
+            assertTrue(watchdog.thread().isAlive(), "the watchdog survived the listener's error");
+            assertTrue(logged.list.stream().anyMatch(e -> e.getLevel() == Level.ERROR
+                    && e.getFormattedMessage().startsWith("Deadlock: 2 threads")), "the deadlock itself was logged");
+            assertTrue(logged.list.stream().anyMatch(e -> e.getFormattedMessage().contains("deadlockDetected")),
+                    "the listener's failure was logged");
+            assertEquals(1, calls.get(), "still reported once while it lasts");
+            first.interrupt();
+            ThreadKind.joinAll(failures, List.of(first, second));
+        }
+        assertFalse(a.isLocked() || b.isLocked());
     }
 
     @ParameterizedTest
@@ -205,6 +242,36 @@ class DeadlockWatchdogTest {
         IllegalStateException refused = assertThrows(IllegalStateException.class,
                 () -> DeadlockWatchdog.start(Duration.ofSeconds(1), runnable -> null));
         assertTrue(refused.getMessage().startsWith("threadFactory refused"), refused.getMessage());
+        assertEquals("period must not be negative: PT-1S", assertThrows(IllegalArgumentException.class,
+                () -> DeadlockWatchdog.start(Duration.ofSeconds(-1))).getMessage());
+    }
+
+    @Test
+    void anEnormousPeriodSaturates() {
+        try (DeadlockWatchdog watchdog = DeadlockWatchdog.start(Duration.ofSeconds(Long.MAX_VALUE))) {
+            assertTrue(watchdog.period().compareTo(Duration.ofDays(365)) > 0, watchdog::toString);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ThreadKind.class)
+    void aFactoryThatStartsItsThreadIsRefusedAndNoWatchdogRuns(ThreadKind kind) throws Exception {
+        List<Thread> made = new CopyOnWriteArrayList<>();
+        AtomicInteger scans = new AtomicInteger();
+        IllegalStateException started = assertThrows(IllegalStateException.class,
+                () -> DeadlockWatchdog.start(Duration.ofMillis(1), runnable -> {
+                    Thread thread = kind.factory().newThread(() -> {
+                        runnable.run();
+                        scans.incrementAndGet(); // reached only if the refused watchdog's loop ended
+                    });
+                    made.add(thread);
+                    thread.start();
+                    return thread;
+                }));
+        assertTrue(started.getMessage().contains("a ThreadFactory must return a thread that is not started yet"),
+                started.getMessage());
+        made.getFirst().join(); // the rogue thread found the watchdog refused and ended at once
+        assertEquals(1, scans.get());
         assertThrows(IllegalArgumentException.class,
                 () -> new Deadlock(List.of(Thread.currentThread()), List.of(), "r"));
     }

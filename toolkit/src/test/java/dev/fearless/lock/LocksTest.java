@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -75,9 +76,10 @@ class LocksTest {
         sets.add(Locks.lockAllInterruptibly(b, a));
         sets.add(Locks.lockAllInterruptibly(List.of(b, a)));
         sets.add(Locks.lockAllInterruptibly(Strategy.ORDERED, List.of(b, a)));
-        sets.add(Locks.tryLockAll(Duration.ZERO, b, a));
-        sets.add(Locks.tryLockAll(Duration.ofSeconds(1), List.of(b, a)));
-        sets.add(Locks.tryLockAll(Strategy.BACK_OFF, Duration.ofSeconds(1), List.of(b, a)));
+        sets.add(Locks.tryLockAll(Duration.ZERO, b, a).orElseThrow());
+        sets.add(Locks.tryLockAll(Duration.ofSeconds(1), List.of(b, a)).orElseThrow());
+        sets.add(Locks.tryLockAll(Strategy.BACK_OFF, Duration.ofSeconds(1), List.of(b, a)).orElseThrow());
+        sets.add(Locks.tryLockAll(Duration.ofSeconds(Long.MAX_VALUE), b, a).orElseThrow()); // saturates
         assertEquals(sets.size(), a.getHoldCount());
         assertEquals(sets.size(), b.getHoldCount());
         for (HeldLocks held : sets.reversed()) {
@@ -123,7 +125,7 @@ class LocksTest {
         try (HeldLocks held = Locks.lockAll()) {
             assertTrue(held.locks().isEmpty());
         }
-        assertNotNull(Locks.tryLockAll(Duration.ZERO, List.of()));
+        assertTrue(Locks.tryLockAll(Duration.ZERO, List.of()).orElseThrow().locks().isEmpty());
     }
 
     @Test
@@ -246,7 +248,7 @@ class LocksTest {
         busy.lock();
         RecordingListener listener = new RecordingListener();
         Queue<Throwable> failures = ThreadKind.failures();
-        AtomicReference<HeldLocks> result = new AtomicReference<>();
+        AtomicReference<Optional<HeldLocks>> result = new AtomicReference<>();
         AtomicBoolean freeHeldAfter = new AtomicBoolean(true);
         try (Telemetry.Registration _ = listener.register()) {
             ThreadKind.joinAll(failures, List.of(kind.start(failures, () -> {
@@ -256,7 +258,7 @@ class LocksTest {
         } finally {
             busy.unlock();
         }
-        assertNull(result.get());
+        assertTrue(result.get().isEmpty());
         assertFalse(freeHeldAfter.get());
         assertFalse(free.isLocked());
         assertEquals(List.of("abandoned free timeout", "abandoned busy timeout"), listener.events);
@@ -271,8 +273,8 @@ class LocksTest {
         Queue<Throwable> failures = ThreadKind.failures();
         AtomicBoolean held = new AtomicBoolean();
         Thread waiter = kind.start(failures, () -> {
-            try (HeldLocks set = Locks.tryLockAll(strategy, Duration.ofSeconds(20), List.of(first, busy))) {
-                held.set(set != null && first.isHeldByCurrentThread() && busy.isHeldByCurrentThread());
+            try (HeldLocks set = Locks.tryLockAll(strategy, Duration.ofSeconds(20), List.of(first, busy)).orElseThrow()) {
+                held.set(set.locks().size() == 2 && first.isHeldByCurrentThread() && busy.isHeldByCurrentThread());
             }
         });
         awaitQueued(busy, waiter);
@@ -359,10 +361,10 @@ class LocksTest {
             Queue<Throwable> failures = ThreadKind.failures();
             AtomicBoolean shared = new AtomicBoolean();
             ThreadKind.joinAll(failures, List.of(kind.start(failures, () -> {
-                try (HeldLocks other = Locks.tryLockAll(Duration.ZERO, rw.readLock(), new OrderedLock())) {
-                    shared.set(other != null);
-                }
-                assertNull(Locks.tryLockAll(Duration.ZERO, rw.writeLock()), "the writer is excluded");
+                Optional<HeldLocks> other = Locks.tryLockAll(Duration.ZERO, rw.readLock(), new OrderedLock());
+                shared.set(other.isPresent());
+                other.ifPresent(HeldLocks::close);
+                assertTrue(Locks.tryLockAll(Duration.ZERO, rw.writeLock()).isEmpty(), "the writer is excluded");
             })));
             assertTrue(shared.get());
         }

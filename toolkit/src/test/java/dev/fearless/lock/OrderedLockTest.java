@@ -72,12 +72,12 @@ class OrderedLockTest {
         assertEquals("OrderedLock[alice#" + alice.rank() + " (Account), unlocked]", alice.toString());
         alice.lock();
         try {
-            assertTrue(alice.toString().endsWith("locked by \"" + Thread.currentThread().getName() + "\"]"), alice::toString);
+            assertTrue(alice.toString().endsWith("locked by " + dev.fearless.internal.Threads.current() + "]"), alice::toString);
         } finally {
             alice.unlock();
         }
         OrderedLock unnamed = new OrderedLock();
-        assertNull(unnamed.name());
+        assertEquals(dev.fearless.telemetry.Telemetry.DEFAULT_NAME, unnamed.name(), "a default name, never null");
         assertNull(unnamed.lockClass());
         assertEquals("OrderedLock[lock#" + unnamed.rank() + ", unlocked]", unnamed.toString());
     }
@@ -85,10 +85,10 @@ class OrderedLockTest {
     @Test
     void blankNamesAreRejected() {
         IllegalArgumentException name = assertThrows(IllegalArgumentException.class, () -> new OrderedLock(" "));
-        assertEquals("name must not be blank: ' '", name.getMessage());
+        assertEquals("name must not be blank: \" \"", name.getMessage());
         IllegalArgumentException lockClass = assertThrows(IllegalArgumentException.class,
                 () -> new OrderedLock("a", ""));
-        assertEquals("lockClass must not be blank: ''", lockClass.getMessage());
+        assertEquals("lockClass must not be blank: \"\"", lockClass.getMessage());
     }
 
     // ------------------------------------------------------------------ Lock semantics

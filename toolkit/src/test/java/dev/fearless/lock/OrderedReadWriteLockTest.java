@@ -41,7 +41,7 @@ class OrderedReadWriteLockTest {
         assertTrue(rw.toString().contains("write-locked by"), rw.toString());
         assertTrue(rw.writeLock().toString().contains("locked by"), rw.writeLock().toString());
         rw.writeLock().unlock();
-        assertNull(new OrderedReadWriteLock().name());
+        assertEquals(dev.fearless.telemetry.Telemetry.DEFAULT_NAME, new OrderedReadWriteLock().name());
     }
 
     @ParameterizedTest

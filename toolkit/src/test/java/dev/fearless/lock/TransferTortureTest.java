@@ -2,6 +2,7 @@ package dev.fearless.lock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fearless.lock.LockOrderChecker.Mode;
@@ -16,7 +17,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,12 +26,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  * through the multi-lock, with every flavour of acquisition, random timeouts and a chaos thread
  * interrupting them. The total is conserved, every thread ends within the bound on 2 cores, and
  * no lock is left held or waited for.
+ *
+ * <p>{@code -Dstress.scale=N} (default 1) runs N times as many threads, each doing as many
+ * transfers, with N times the time bound: for runs outside the default build.
  */
-@Timeout(120)
 class TransferTortureTest {
 
+    /** How many times the default load to run; {@code -Dstress.scale=N}, at least 1. */
+    static final int SCALE = Math.max(1, Integer.getInteger("stress.scale", 1));
+
     private static final int ACCOUNTS = 64;
-    private static final int THREADS = 300;
+    private static final int THREADS = 300 * SCALE;
     private static final int TRANSFERS_PER_THREAD = 300;
     private static final long INITIAL_BALANCE = 1_000;
 
@@ -63,7 +68,11 @@ class TransferTortureTest {
 
     @ParameterizedTest
     @MethodSource("strategiesAndCheckerModes")
-    void randomTransfersConserveTheTotalAndLeaveNothingHeld(Strategy strategy, Mode checker) throws Exception {
+    void randomTransfersConserveTheTotalAndLeaveNothingHeld(Strategy strategy, Mode checker) {
+        assertTimeoutPreemptively(Duration.ofSeconds(120L * SCALE), () -> transfers(strategy, checker));
+    }
+
+    private static void transfers(Strategy strategy, Mode checker) throws Exception {
         LockOrderChecker.setMode(checker); // THROW: sets never create orderings, so it must stay silent
         Account[] accounts = new Account[ACCOUNTS];
         for (int i = 0; i < ACCOUNTS; i++) {
@@ -87,6 +96,9 @@ class TransferTortureTest {
                 LockSupport.parkNanos(random.nextLong(20_000, 200_000));
             }
         });
+        for (Thread worker : workers) {
+            worker.join(); // bounded by the scaled timeout around this method
+        }
         ThreadKind.joinAll(failures, workers);
         ThreadKind.joinAll(failures, List.of(chaos));
 
@@ -115,8 +127,8 @@ class TransferTortureTest {
             HeldLocks held = switch (random.nextInt(4)) {
                 case 0 -> Locks.lockAll(strategy, set);
                 case 1 -> Locks.lockAllInterruptibly(strategy, set);
-                case 2 -> Locks.tryLockAll(strategy, Duration.ofNanos(random.nextLong(1, 300_000)), set);
-                default -> Locks.tryLockAll(strategy, Duration.ofSeconds(30), set);
+                case 2 -> Locks.tryLockAll(strategy, Duration.ofNanos(random.nextLong(1, 300_000)), set).orElse(null);
+                default -> Locks.tryLockAll(strategy, Duration.ofSeconds(30), set).orElse(null);
             };
             if (held == null) {
                 counters.timeouts.incrementAndGet();
