@@ -143,11 +143,18 @@ final class Core<T extends @Nullable Object> {
         }
     }
 
+    /** After a wait: throws if the handle became poisoned while waiting (the guard stays open). */
+    private void checkPoisonedMeanwhile(boolean poisonedBefore) {
+        if (!poisonedBefore) {
+            checkPoisonHeld();
+        }
+    }
+
     private PoisonedException poisoned(Throwable cause) {
         return Poison.poisoned(handle, cause, this::writeIgnoringPoison, this::clearPoison);
     }
 
-    private WriteGuard<?> writeIgnoringPoison() {
+    private LockGuard<?> writeIgnoringPoison() {
         checkWriteAllowed();
         writeLock.lock();
         return new LockHeld();
@@ -325,11 +332,12 @@ final class Core<T extends @Nullable Object> {
             if (condition.test(value)) {
                 return;
             }
+            boolean poisonedBefore = poison != null;   // a guard from PoisonedException.into()
             waiters++;
             try {
                 do {
                     changed.await();
-                    checkPoisonHeld();
+                    checkPoisonedMeanwhile(poisonedBefore);
                 } while (!condition.test(value));
             } finally {
                 waiters--;
@@ -344,11 +352,12 @@ final class Core<T extends @Nullable Object> {
             if (condition.test(value)) {
                 return true;
             }
+            boolean poisonedBefore = poison != null;
             waiters++;
             try {
                 while (nanos > 0) {
                     nanos = changed.awaitNanos(nanos);
-                    checkPoisonHeld();
+                    checkPoisonedMeanwhile(poisonedBefore);
                     if (condition.test(value)) {
                         return true;
                     }

@@ -193,6 +193,33 @@ class LockGuardAwaitTest {
 
     @ParameterizedTest
     @EnumSource(ThreadKind.class)
+    void aRecoveryGuardOnAPoisonedHandleGoesOnWaiting(ThreadKind kind) throws InterruptedException {
+        Shared<Integer> counter = Shared.of("counter", 0);
+        assertThrows(IllegalStateException.class, () -> counter.update(n -> {
+            throw new IllegalStateException("bug");
+        }));
+        PoisonedException poisoned = assertThrows(PoisonedException.class, counter::lock);
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        Queue<Throwable> failures = ThreadKind.failures();
+        Thread repairer = kind.start(failures, () -> {
+            try (LockGuard<Integer> recovery = poisoned.into()) {
+                recovery.await(n -> n == 2);                 // woken by writes through another into()
+                outcome.set(recovery.get());
+            }
+        });
+        for (int i = 0; i < 2; i++) {
+            awaitParked(repairer);
+            try (WriteGuard<Integer> guard = poisoned.into()) {
+                guard.set(guard.get() + 1);
+            }
+        }
+        ThreadKind.joinAll(failures, List.of(repairer));
+        assertEquals(2, outcome.get());
+        assertTrue(counter.isPoisoned());
+    }
+
+    @ParameterizedTest
+    @EnumSource(ThreadKind.class)
     void aGuardWaitsOnlyOnItsOwnThreadAndWhileOpen(ThreadKind kind) throws InterruptedException {
         Shared<Integer> counter = Shared.of("counter", 0);
         LockGuard<Integer> guard = counter.lock();
