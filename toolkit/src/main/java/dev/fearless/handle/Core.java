@@ -83,14 +83,6 @@ final class Core<T extends @Nullable Object> {
         }
     }
 
-    RankedLock readLock() {
-        return readLock;
-    }
-
-    RankedLock writeLock() {
-        return writeLock;
-    }
-
     /** Checks reentry, takes the read lock, checks poison. */
     void enterRead() {
         checkReadAllowed();
