@@ -291,30 +291,37 @@ final class Core<T extends @Nullable Object> {
         }
     }
 
-    /** The guard of Shared.lock() and SharedRw.write(): reads, replaces and waits. */
-    final class LockHeld extends WriteHeld<T> implements LockGuard<T> {
-        LockHeld() {
-            super(name, handle);
+    /** A write guard on this core's value; subclasses say what closing releases. */
+    private abstract class ValueHeld extends WriteHeld<T> {
+        ValueHeld(boolean track) {
+            super(name, handle, track);
         }
 
         @Override
-        T load() {
+        final T load() {
             return value;
         }
 
         @Override
-        void store(T next) {
+        final void store(T next) {
             value = next;
+        }
+
+        @Override
+        final String handle() {
+            return handle;
+        }
+    }
+
+    /** The guard of Shared.lock() and SharedRw.write(): reads, replaces and waits. */
+    final class LockHeld extends ValueHeld implements LockGuard<T> {
+        LockHeld() {
+            super(true);
         }
 
         @Override
         void release() {
             exitWrite();
-        }
-
-        @Override
-        String handle() {
-            return handle;
         }
 
         @Override
@@ -367,24 +374,9 @@ final class Core<T extends @Nullable Object> {
      * returns.
      */
     WriteHeld<T> slot() {
-        return new WriteHeld<>(name, handle, false) {
-            @Override
-            T load() {
-                return value;
-            }
-
-            @Override
-            void store(T next) {
-                value = next;
-            }
-
+        return new ValueHeld(false) {
             @Override
             void release() {}
-
-            @Override
-            String handle() {
-                return handle;
-            }
         };
     }
 
