@@ -83,14 +83,6 @@ final class Core<T extends @Nullable Object> {
         }
     }
 
-    RankedLock readLock() {
-        return readLock;
-    }
-
-    RankedLock writeLock() {
-        return writeLock;
-    }
-
     /** Checks reentry, takes the read lock, checks poison. */
     void enterRead() {
         checkReadAllowed();
@@ -143,11 +135,18 @@ final class Core<T extends @Nullable Object> {
         }
     }
 
+    /** After a wait: throws if the handle became poisoned while waiting (the guard stays open). */
+    private void checkPoisonedMeanwhile(boolean poisonedBefore) {
+        if (!poisonedBefore) {
+            checkPoisonHeld();
+        }
+    }
+
     private PoisonedException poisoned(Throwable cause) {
         return Poison.poisoned(handle, cause, this::writeIgnoringPoison, this::clearPoison);
     }
 
-    private WriteGuard<?> writeIgnoringPoison() {
+    private LockGuard<?> writeIgnoringPoison() {
         checkWriteAllowed();
         writeLock.lock();
         return new LockHeld();
@@ -292,30 +291,37 @@ final class Core<T extends @Nullable Object> {
         }
     }
 
-    /** The guard of Shared.lock() and SharedRw.write(): reads, replaces and waits. */
-    final class LockHeld extends WriteHeld<T> implements LockGuard<T> {
-        LockHeld() {
-            super(name, handle);
+    /** A write guard on this core's value; subclasses say what closing releases. */
+    private abstract class ValueHeld extends WriteHeld<T> {
+        ValueHeld(boolean track) {
+            super(name, handle, track);
         }
 
         @Override
-        T load() {
+        final T load() {
             return value;
         }
 
         @Override
-        void store(T next) {
+        final void store(T next) {
             value = next;
+        }
+
+        @Override
+        final String handle() {
+            return handle;
+        }
+    }
+
+    /** The guard of Shared.lock() and SharedRw.write(): reads, replaces and waits. */
+    final class LockHeld extends ValueHeld implements LockGuard<T> {
+        LockHeld() {
+            super(true);
         }
 
         @Override
         void release() {
             exitWrite();
-        }
-
-        @Override
-        String handle() {
-            return handle;
         }
 
         @Override
@@ -325,11 +331,12 @@ final class Core<T extends @Nullable Object> {
             if (condition.test(value)) {
                 return;
             }
+            boolean poisonedBefore = poison != null;   // a guard from PoisonedException.into()
             waiters++;
             try {
                 do {
                     changed.await();
-                    checkPoisonHeld();
+                    checkPoisonedMeanwhile(poisonedBefore);
                 } while (!condition.test(value));
             } finally {
                 waiters--;
@@ -344,11 +351,12 @@ final class Core<T extends @Nullable Object> {
             if (condition.test(value)) {
                 return true;
             }
+            boolean poisonedBefore = poison != null;
             waiters++;
             try {
                 while (nanos > 0) {
                     nanos = changed.awaitNanos(nanos);
-                    checkPoisonHeld();
+                    checkPoisonedMeanwhile(poisonedBefore);
                     if (condition.test(value)) {
                         return true;
                     }
@@ -366,24 +374,9 @@ final class Core<T extends @Nullable Object> {
      * returns.
      */
     WriteHeld<T> slot() {
-        return new WriteHeld<>(name, handle, false) {
-            @Override
-            T load() {
-                return value;
-            }
-
-            @Override
-            void store(T next) {
-                value = next;
-            }
-
+        return new ValueHeld(false) {
             @Override
             void release() {}
-
-            @Override
-            String handle() {
-                return handle;
-            }
         };
     }
 

@@ -46,7 +46,8 @@ public sealed interface LockGuard<T extends @Nullable Object> extends WriteGuard
      * @throws InterruptedException if the thread is interrupted while waiting; the lock is held
      *     again and the guard still open
      * @throws PoisonedException if the handle was poisoned while this thread waited; the guard
-     *     stays open (close it as usual)
+     *     stays open (close it as usual). A guard from {@link PoisonedException#into()}, taken on
+     *     a handle already poisoned, goes on waiting.
      * @throws GuardClosedException if the guard is closed
      * @throws WrongThreadException if called from a thread other than the one that took the guard
      * @throws NullPointerException if {@code condition} is null

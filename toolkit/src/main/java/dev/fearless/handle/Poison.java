@@ -18,7 +18,7 @@ final class Poison {
         }
     }
 
-    static PoisonedException poisoned(String handle, Throwable cause, Supplier<WriteGuard<?>> into, Runnable clear) {
+    static PoisonedException poisoned(String handle, Throwable cause, Supplier<LockGuard<?>> into, Runnable clear) {
         return new PoisonedException(handle + " is poisoned: an exception (the cause) was thrown while a thread held"
                 + " it for writing, so the value may be half updated; access by "
                 + Threads.current() + " refused. Repair it through PoisonedException.into() and"

@@ -32,10 +32,10 @@ public final class PoisonedException extends HandleException {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    private final transient @Nullable Supplier<WriteGuard<?>> recovery;
+    private final transient @Nullable Supplier<LockGuard<?>> recovery;
     private final transient @Nullable Runnable clear;
 
-    PoisonedException(String message, Throwable cause, Supplier<WriteGuard<?>> recovery, Runnable clear) {
+    PoisonedException(String message, Throwable cause, Supplier<LockGuard<?>> recovery, Runnable clear) {
         super(message, cause);
         this.recovery = recovery;
         this.clear = clear;
@@ -54,11 +54,11 @@ public final class PoisonedException extends HandleException {
      *     handle)
      */
     @SuppressWarnings("unchecked")
-    public <T extends @Nullable Object> WriteGuard<T> into() {
+    public <T extends @Nullable Object> LockGuard<T> into() {
         if (recovery == null) {
             throw new IllegalStateException("a deserialized PoisonedException no longer knows its handle");
         }
-        return (WriteGuard<T>) recovery.get();
+        return (LockGuard<T>) recovery.get();
     }
 
     /**

@@ -19,10 +19,27 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Timeout(60)
 class RustBookTest {
 
-    /** Listing 16-15: ten threads increment a counter held in an {@code Arc<Mutex<i32>>}; the result is 10. */
+    /**
+     * Listing 16-15: ten threads increment a counter held in an {@code Arc<Mutex<i32>>}; the result
+     * is 10. Rust's {@code *num += 1} written literally, {@code n -> n += 1}, counts.
+     */
     @ParameterizedTest
     @EnumSource(ThreadKind.class)
     void tenThreadsIncrementASharedCounter(ThreadKind kind) throws InterruptedException {
+        Shared<Integer> counter = Shared.of("counter", 0);
+        Queue<Throwable> failures = ThreadKind.failures();
+        List<Thread> handles = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            handles.add(kind.start(failures, () -> counter.update(n -> n += 1)));
+        }
+        ThreadKind.joinAll(failures, handles);
+        assertEquals(10, (int) counter.read(n -> n));
+    }
+
+    /** Listing 16-15 with the guard, as Rust writes it: {@code let mut num = counter.lock().unwrap(); *num += 1;}. */
+    @ParameterizedTest
+    @EnumSource(ThreadKind.class)
+    void tenThreadsIncrementASharedCounterThroughTheGuard(ThreadKind kind) throws InterruptedException {
         Shared<Integer> counter = Shared.of("counter", 0);
         Queue<Throwable> failures = ThreadKind.failures();
         List<Thread> handles = new ArrayList<>();

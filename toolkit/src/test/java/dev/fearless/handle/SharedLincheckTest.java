@@ -26,6 +26,7 @@ class SharedLincheckTest {
 
     private static volatile Shared<int[]> first;
     private static volatile Shared<int[]> second;
+    private static volatile Shared<Integer> counter;
     private static volatile SharedRw<int[]> pair;
     private static volatile Object outcome;
 
@@ -106,6 +107,82 @@ class SharedLincheckTest {
                 assertEquals("updated", seen);
             }
         });
+    }
+
+    /**
+     * A reader meets a poisoned handle while another thread clears the poison: it either reads
+     * (the clear came first) or throws a PoisonedException whose cause is the real failure, never
+     * one made up because the flag was read twice (issue 13, item 8).
+     */
+    @Test
+    void aRacingClearPoisonNeverInventsACause() {
+        RuntimeException failure = new RuntimeException("writer failed");
+        Lincheck.runConcurrentTest(INVOCATIONS, () -> {
+            first = Shared.of(new int[1]);
+            pair = SharedRw.of(new int[2]);
+            outcome = "none";
+            try {
+                first.mutate(a -> {
+                    throw failure;
+                });
+            } catch (RuntimeException expected) {
+                // poisons first
+            }
+            try {
+                pair.mutate(p -> {
+                    throw failure;
+                });
+            } catch (RuntimeException expected) {
+                // poisons pair
+            }
+            Object[] seen = new Object[2];
+            joinAll(
+                    start(() -> {
+                        seen[0] = readOrCause(() -> first.read(a -> a[0]));
+                        seen[1] = readOrCause(() -> pair.read(p -> p[0]));
+                    }),
+                    start(() -> {
+                        first.clearPoison();
+                        pair.clearPoison();
+                    }));
+            for (Object one : seen) {
+                assertTrue("read".equals(one) || one == failure, String.valueOf(one));
+            }
+        });
+    }
+
+    /**
+     * A guard waits for the value 2 while two threads increment it: whatever the interleaving (a
+     * write before the wait, between the test and the sleep, during it), the waiter wakes and
+     * sees 2; a lost wake-up hangs and fails.
+     */
+    @Test
+    void aWaiterIsNeverLeftAsleepByAConcurrentWrite() {
+        Lincheck.runConcurrentTest(INVOCATIONS, () -> {
+            counter = Shared.of(0);
+            outcome = "none";
+            joinAll(
+                    start(() -> {
+                        try (LockGuard<Integer> guard = counter.lock()) {
+                            guard.await(n -> n == 2);
+                            outcome = guard.get();
+                        } catch (InterruptedException e) {
+                            throw new AssertionError(e);
+                        }
+                    }),
+                    start(() -> counter.update(n -> n + 1)),
+                    start(() -> counter.update(n -> n + 1)));
+            assertEquals(2, outcome);
+        });
+    }
+
+    private static Object readOrCause(Runnable read) {
+        try {
+            read.run();
+            return "read";
+        } catch (PoisonedException e) {
+            return e.getCause();
+        }
     }
 
     private static PoisonedException assertPoisoned() {

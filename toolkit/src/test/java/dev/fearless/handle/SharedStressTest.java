@@ -1,10 +1,12 @@
 package dev.fearless.handle;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fearless.lock.LockOrderChecker;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -13,10 +15,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Thousands of virtual threads update many Shared values, alone, in pairs and in triples, with
- * the lock-order checker in THROW mode: no violation, no deadlock, no lost update.
+ * the lock-order checker in THROW mode: no violation, no deadlock, no lost update; and hundreds
+ * of threads pass a baton by waiting on a guard: no lost wake-up.
  */
 @Timeout(120)
 class SharedStressTest {
@@ -34,6 +39,40 @@ class SharedStressTest {
     void restoreChecker() {
         LockOrderChecker.setMode(LockOrderChecker.Mode.OFF);
         LockOrderChecker.reset();
+    }
+
+    /**
+     * A baton passed through hundreds of threads by waiting: thread {@code i} waits until the value
+     * is {@code i} and then sets {@code i + 1}, so every thread must be woken by its predecessor's
+     * write; a lost wake-up hangs. Half the threads use the timed form with a long timeout.
+     */
+    @ParameterizedTest
+    @EnumSource(ThreadKind.class)
+    void aBatonPassedByWaitingReachesEveryThreadInOrder(ThreadKind kind) throws InterruptedException {
+        int threads = kind == ThreadKind.VIRTUAL ? 400 : 100;
+        Shared<Integer> baton = Shared.builder().name("baton").lockClass("Baton").build(0);
+        int[] order = new int[threads];
+        Queue<Throwable> failures = ThreadKind.failures();
+        List<Thread> started = new ArrayList<>(threads);
+        for (int i = threads - 1; i >= 0; i--) {       // started in reverse: most must wait
+            int mine = i;
+            started.add(kind.start(failures, () -> {
+                try (LockGuard<Integer> guard = baton.lock()) {
+                    if (mine % 2 == 0) {
+                        guard.await(n -> n == mine);
+                    } else if (!guard.await(n -> n == mine, Duration.ofMinutes(5))) {
+                        throw new AssertionError("thread " + mine + " gave up");
+                    }
+                    order[mine] = guard.get();
+                    guard.set(mine + 1);
+                }
+            }));
+        }
+        ThreadKind.joinAll(failures, started);
+        assertEquals(threads, (int) baton.read(n -> n));
+        for (int i = 0; i < threads; i++) {
+            assertEquals(i, order[i]);
+        }
     }
 
     @Test

@@ -35,7 +35,7 @@ class SharedTest {
         LockOrderChecker.reset();
     }
 
-    private static boolean unlocked(Shared<?> shared) {
+    static boolean unlocked(Shared<?> shared) {
         return shared.toString().contains("unlocked");
     }
 
@@ -305,7 +305,7 @@ class SharedTest {
     // ------------------------------------------------------------------ the lock-order checker
 
     @Test
-    void nestedAccessInOppositeOrdersIsReportedByTheCheckerWhilePairUpdatesAreNot() {
+    void nestedAccessInOppositeOrdersIsReportedByTheCheckerWithoutPoisoningWhilePairUpdatesAreNot() {
         LockOrderChecker.setMode(LockOrderChecker.Mode.THROW);
         Shared<Integer> a = Shared.of("a", 0);
         Shared<Integer> b = Shared.of("b", 0);
