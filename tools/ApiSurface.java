@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -58,16 +58,27 @@ public final class ApiSurface {
             System.out.println("[api] " + apiFile.getFileName() + " matches the compiled classes");
             return;
         }
-        Set<String> removed = new LinkedHashSet<>(committed);
-        actual.forEach(removed::remove);
-        Set<String> added = new LinkedHashSet<>(actual);
-        committed.forEach(added::remove);
         System.err.println("[api] The public API differs from " + apiFile + ":");
-        removed.forEach(line -> System.err.println("  - " + line.strip()));
-        added.forEach(line -> System.err.println("  + " + line.strip()));
+        printMissing("-", committed, actual);
+        printMissing("+", actual, committed);
         System.err.println("[api] If the change is intended, run `" + UPDATE_COMMAND
                 + "` and commit the updated api/*.api files with it.");
         System.exit(1);
+    }
+
+    /** Prints each line of {@code lines} absent from {@code other}, a member with its type. */
+    static void printMissing(String sign, List<String> lines, List<String> other) {
+        Set<String> present = new HashSet<>(other);
+        String type = "";
+        for (String line : lines) {
+            boolean member = line.startsWith("  ");
+            if (!member) {
+                type = line;
+            }
+            if (!line.isBlank() && !present.contains(line)) {
+                System.err.println("  " + sign + " " + line.strip() + (member ? "    [in " + type + "]" : ""));
+            }
+        }
     }
 
     /** The listing: one line per type, then its members indented, all sorted. */
