@@ -488,10 +488,12 @@ public final class Report {
         if (f == null || peers.isEmpty()) {
             return "| " + row.what() + " | not measured | | | | " + target + " | not measured |";
         }
-        OptionalInt chosen = Stats.bestPeer(peers.stream().map(Result::interval).toList());
+        // calibration and per-site rows have one peer, compared whatever its width: there is nothing to choose
+        OptionalInt chosen = row.kind() == Kind.RATIO ? Stats.bestPeer(peers.stream().map(Result::interval).toList())
+                : OptionalInt.of(0);
         List<String> wide = new ArrayList<>();
         for (Result peer : peers) {
-            if (peer.interval().wide()) {
+            if (row.kind() == Kind.RATIO && peer.interval().wide()) {
                 wide.add(shortName(peer.key()) + " " + interval(peer.interval()));
             }
         }

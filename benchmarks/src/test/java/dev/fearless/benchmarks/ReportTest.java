@@ -115,6 +115,17 @@ class ReportTest {
     }
 
     @Test
+    void aWideCalibrationIsStillComparedWithItsTwin() {
+        ArrayNode json = Report.JSON.createArrayNode();
+        json.add(result("CalibrationBenchmark.first", Map.of(), 0.0,
+                new double[] {30}, new double[] {270}, new double[] {90}, new double[] {60}, new double[] {200}));
+        json.add(result("CalibrationBenchmark.second", Map.of(), 0.0, fiveForks(100)));
+        String row = line(Report.render(json, quiet(), ""), "lock/unlock, A/A");
+        assertTrue(row.contains("| CalibrationBenchmark.second:") || row.contains("| second:"), row);
+        assertTrue(row.contains("contains 1"), row);
+    }
+
+    @Test
     void fewerThanFiveForksNeverDecide() {
         ArrayNode json = Report.JSON.createArrayNode();
         json.add(result("HandleBenchmark.sharedUpdate", Map.of(), 0.0, new double[] {200, 201, 199}));
