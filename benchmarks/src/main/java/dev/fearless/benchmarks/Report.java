@@ -105,9 +105,26 @@ public final class Report {
                         "ScopeBenchmark.virtualThreadExecutor" + p, "ScopeBenchmark.completableFuture" + p), INFO));
             }
         }
+        for (String owner : List.of("virtual", "platform")) {
+            String p = "[owner=" + owner + "]";
+            for (String n : List.of("1000", "100000")) {
+                scopes.add(new Row("per task in a scope of " + n + ", " + owner + " owner, vs JDK StructuredTaskScope",
+                        "ScopeShapeBenchmark.perTask" + n + "Fearless" + p, List.of("ScopeShapeBenchmark.perTask" + n + "Jdk" + p), 1.0));
+            }
+            scopes.add(new Row("per-task growth from 1,000 to 100,000 tasks, " + owner + " owner",
+                    "ScopeShapeBenchmark.perTask100000Fearless" + p, List.of("ScopeShapeBenchmark.perTask1000Fearless" + p), 1.2));
+            scopes.add(new Row("per-task growth from 1,000 to 100,000 tasks, " + owner + " owner, JDK (context)",
+                    "ScopeShapeBenchmark.perTask100000Jdk" + p, List.of("ScopeShapeBenchmark.perTask1000Jdk" + p), INFO));
+            scopes.add(new Row("nested: " + ScopeShapeBenchmark.FAN + " scopes of " + ScopeShapeBenchmark.FAN + " tasks in one, "
+                    + owner + " owner, vs JDK", "ScopeShapeBenchmark.nestedFearless" + p, List.of("ScopeShapeBenchmark.nestedJdk" + p), INFO));
+            scopes.add(new Row("first failure cancels " + ScopeShapeBenchmark.SIBLINGS + " waiting siblings, " + owner
+                    + " owner, vs JDK", "ScopeShapeBenchmark.failureFearless" + p, List.of("ScopeShapeBenchmark.failureJdk" + p), INFO));
+        }
         suites.add(new Suite("Scopes", "Fork and join N trivial tasks, each on its own virtual thread; score per "
                 + "scope. The owner (the thread that opens, joins and closes the scope) runs "
-                + ScopeBenchmark.SCOPES + " scopes in a row on a virtual thread or on JMH's platform thread.", scopes));
+                + ScopeBenchmark.SCOPES + " scopes in a row on a virtual thread or on JMH's platform thread. \"Per task\" rows "
+                + "time one scope of that size and divide by its tasks; the growth rows compare Fearless with itself "
+                + "(≤ 1.2× means the per-task cost stays flat).", scopes));
 
         List<Row> channels = new ArrayList<>();
         Map<String, List<String>> peersByKind = new LinkedHashMap<>();
