@@ -76,9 +76,11 @@ public final class QuickProfile {
 
     /**
      * The decide profile: the benchmarks behind every row with a target and the calibration row,
-     * trimmed to fit about 45 minutes on 2 cores (84 benchmarks × 5 forks × ~6.5 s). Left out:
-     * channel shapes 16→16, 1→16 and 16→1 and platform 4→4, select over 64 channels, scopes of 10
-     * tasks (and of 1,000 and 100,000 with a platform owner), and every context row (those rows
+     * trimmed to fit about 45 minutes on 2 cores (82 benchmarks × 5 forks × ~6.5 s). Left out:
+     * channel shapes 16→16, 1→16 and 16→1, platform 4→4 and platform unbounded, select over 64
+     * channels, scopes of 10
+     * tasks (and of 1,000 and 100,000 with a platform owner), checker graphs other than 100,000
+     * locks with 4 held (the two-lock known-edge row covers a small graph), and every context row (those rows
      * then say "not measured").
      */
     static final List<Step> DECIDE = List.of(
@@ -86,11 +88,12 @@ public final class QuickProfile {
             step("ScopeBenchmark\\.(fearless|jdkStructuredTaskScope)", "owner", "virtual,platform", "tasks", "1"),
             step("ScopeShapeBenchmark\\.perTask.*", "owner", "virtual"),
             step("ChannelBenchmark\\..*", "shape", "1x1,4x4", "threads", "virtual"),
-            step("ChannelBenchmark\\..*", "shape", "1x1", "threads", "platform"),
+            step("ChannelBenchmark\\.(rendezvous|buffered).*", "shape", "1x1", "threads", "platform"),
             step("SelectBenchmark\\..*", "channels", "2,8"),
             step("LatencyBenchmark\\.roundTrip(Fearless|Jox)"),
             step("LockAcquisitionBenchmark\\..*", "locks", "2"),
             step("LockOrderCheckerBenchmark\\.(fearlessWarn|guavaWarn)"),
+            step("LockGraphBenchmark\\..*", "graph", "100000", "held", "4"),
             step("HandleBenchmark\\..*"),
             step("ExecutorBenchmark\\.(virtualExecutor|virtualExecutorWithMetrics|jdkVirtualThreadExecutor|bridgeAsync"
                     + "|completableFutureSupplyAsync)"),

@@ -16,6 +16,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Turns JMH's JSON into {@code docs/benchmarks.md}: one table per suite with each Fearless result,
@@ -192,14 +193,24 @@ public final class Report {
         suites.add(new Suite("Multi-lock", "Dining: wall time until every diner ate " + DiningBenchmark.MEALS
                 + " meals, virtual threads. Uncontended: one set acquisition and release.", locks));
 
-        suites.add(new Suite("Lock-order checker", "Take two locks in an already-known order and release them.",
-                List.of(
+        List<Row> checker = new ArrayList<>();
+        for (String graph : LockGraphBenchmark.GRAPHS) {
+            for (String held : LockGraphBenchmark.HELD) {
+                String p = "[graph=" + graph + ",held=" + held + "]";
+                checker.add(new Row("WARN, " + held + " held, graph of " + graph + " more locks, vs Guava WARN",
+                        "LockGraphBenchmark.fearlessWarn" + p, List.of("LockGraphBenchmark.guavaWarn" + p), 1.0));
+            }
+        }
+        suites.add(new Suite("Lock-order checker", "Take two locks in an already-known order and release them; graph rows: "
+                + "take N locks (known edges) that a graph of that many more known locks, in chains of "
+                + LockGraphBenchmark.CHAIN + ", leads into.",
+                Stream.concat(Stream.of(
                         new Row("WARN, known edge vs Guava CycleDetectingLockFactory WARN",
                                 "LockOrderCheckerBenchmark.fearlessWarn", List.of("LockOrderCheckerBenchmark.guavaWarn"), 1.0),
                         new Row("OFF vs raw ReentrantLock", "LockOrderCheckerBenchmark.fearlessOff",
                                 List.of("LockOrderCheckerBenchmark.rawReentrantLock"), INFO),
                         new Row("WARN vs raw ReentrantLock", "LockOrderCheckerBenchmark.fearlessWarn",
-                                List.of("LockOrderCheckerBenchmark.rawReentrantLock"), INFO))));
+                                List.of("LockOrderCheckerBenchmark.rawReentrantLock"), INFO)), checker.stream()).toList()));
 
         List<Row> handles = new ArrayList<>();
         handles.add(new Row("Shared.update vs ReentrantLock + try/finally, uncontended", "HandleBenchmark.sharedUpdate",
