@@ -345,19 +345,27 @@ public final class Report {
             double allocationError = number(gc.path("scoreError"));
             String unit = metric.path("scoreUnit").asText();
             JsonNode raw = metric.path("rawData");
-            if (raw.isArray() && !raw.isEmpty()) {
-                scores.put(key, new Result(key, unit, raw.size(), sample(raw), allocation, allocationError));
+            if (raw.isArray() && !raw.isEmpty() && measured(sample(raw)).length > 0) {
+                scores.put(key, new Result(key, unit, raw.size(), measured(sample(raw)), allocation, allocationError));
             }
             JsonNode histogram = metric.path("rawDataHistogram");
             if (histogram.isArray() && !histogram.isEmpty()) {
                 for (String q : List.of("p50", "p99", "p99.9")) {
                     double quantile = Double.parseDouble(q.substring(1)) / 100;
-                    scores.put(key + "@" + q, new Result(key + "@" + q, unit, histogram.size(),
-                            quantiles(histogram, quantile), allocation, allocationError));
+                    double[] sample = measured(quantiles(histogram, quantile));
+                    if (sample.length > 0) {
+                        scores.put(key + "@" + q, new Result(key + "@" + q, unit, histogram.size(), sample, allocation,
+                                allocationError));
+                    }
                 }
             }
         }
         return scores;
+    }
+
+    /** The finite, positive values: a failed iteration (NaN) or a zero score says nothing about a ratio. */
+    static double[] measured(double[] sample) {
+        return java.util.Arrays.stream(sample).filter(v -> v > 0 && Double.isFinite(v)).toArray();
     }
 
     /** One mean per fork; with a single fork, its iterations. */

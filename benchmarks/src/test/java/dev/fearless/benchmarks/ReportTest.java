@@ -67,6 +67,17 @@ class ReportTest {
         double[] iterations = Report.sample(oneFork);
         assertEquals(3, iterations.length);
         assertTrue(Double.isNaN(iterations[2])); // JMH writes NaN as a string
+        assertArrayEquals(new double[] {7, 8}, Report.measured(iterations), 1e-12);
+    }
+
+    @Test
+    void aResultWithoutAnyMeasuredValueIsNotMeasured() {
+        ArrayNode json = Report.JSON.createArrayNode();
+        json.add(result("HandleBenchmark.sharedUpdate", Map.of(), 0.0, new double[] {Double.NaN}));
+        json.add(result("HandleBenchmark.reentrantLock", Map.of(), 0.0, fiveForks(100)));
+        assertFalse(Report.results(json).containsKey("HandleBenchmark.sharedUpdate"));
+        String row = line(Report.render(json, quiet(), ""), "Shared.update vs ReentrantLock + try/finally, uncontended");
+        assertTrue(row.contains("not measured"), row);
     }
 
     @Test
