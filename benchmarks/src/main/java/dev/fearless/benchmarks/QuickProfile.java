@@ -79,7 +79,7 @@ public final class QuickProfile {
      * trimmed to fit about 45 minutes on 2 cores (82 benchmarks × 5 forks × ~6.5 s). Left out:
      * channel shapes 16→16, 64→64, 1→16 and 16→1, platform 4→4 and platform unbounded, select over 64
      * channels, scopes of 10
-     * tasks (and of 1,000 and 100,000 with a platform owner), checker graphs other than 100,000
+     * tasks (and of 1,000 and 100,000 with a platform owner), executors with a platform owner, checker graphs other than 100,000
      * locks with 4 held (the two-lock known-edge row covers a small graph), and every context row (those rows
      * then say "not measured").
      */
@@ -96,7 +96,7 @@ public final class QuickProfile {
             step("LockGraphBenchmark\\..*", "graph", "100000", "held", "4"),
             step("HandleBenchmark\\..*"),
             step("ExecutorBenchmark\\.(virtualExecutor|virtualExecutorWithMetrics|jdkVirtualThreadExecutor|bridgeAsync"
-                    + "|completableFutureSupplyAsync)"),
+                    + "|completableFutureSupplyAsync)", "owner", "virtual"),
             step("TelemetryBenchmark\\.with(out)?EventSites"),
             step("TelemetryListenerBenchmark\\..*"));
 

@@ -223,23 +223,28 @@ public final class Report {
         suites.add(new Suite("Handles", "Update shared state under its lock; contended: per update, the threads "
                 + "together make " + ContendedUpdateBenchmark.UPDATES + " updates per invocation.", handles));
 
+        List<Row> executor = new ArrayList<>();
+        for (String owner : List.of("virtual", "platform")) {
+            String p = "[owner=" + owner + "]";
+            String by = ", " + owner + " owner";
+            executor.add(new Row("VirtualExecutor vs newVirtualThreadPerTaskExecutor" + by, "ExecutorBenchmark.virtualExecutor" + p,
+                    List.of("ExecutorBenchmark.jdkVirtualThreadExecutor" + p), 1.05));
+            executor.add(new Row("VirtualExecutor + FearlessMetrics vs newVirtualThreadPerTaskExecutor" + by,
+                    "ExecutorBenchmark.virtualExecutorWithMetrics" + p, List.of("ExecutorBenchmark.jdkVirtualThreadExecutor" + p), 1.15));
+            executor.add(new Row("VirtualExecutor + FearlessMetrics vs ExecutorServiceMetrics.monitor(...)" + by,
+                    "ExecutorBenchmark.virtualExecutorWithMetrics" + p, List.of("ExecutorBenchmark.jdkVirtualThreadExecutorMonitored" + p),
+                    INFO));
+            executor.add(new Row("Bridge.async vs CompletableFuture.supplyAsync (virtual threads)" + by,
+                    "ExecutorBenchmark.bridgeAsync" + p, List.of("ExecutorBenchmark.completableFutureSupplyAsync" + p), 1.05));
+        }
+        executor.add(new Row("Bridge.await, completed stage, vs CompletableFuture.get", "BridgeBenchmark.awaitCompletedFearless",
+                List.of("BridgeBenchmark.awaitCompletedJdk"), INFO));
+        executor.add(new Row("Bridge.await, stage completed later, vs CompletableFuture.get", "BridgeBenchmark.awaitLaterFearless",
+                List.of("BridgeBenchmark.awaitLaterJdk"), INFO));
         suites.add(new Suite("Executor bridge", "Per task: submit " + ExecutorBenchmark.TASKS
-                + " trivial tasks (one virtual thread each) and wait for every future. Await: "
-                + "`Bridge.await` of an already-completed stage, and of a stage a new virtual thread completes.", List.of(
-                        new Row("VirtualExecutor vs newVirtualThreadPerTaskExecutor", "ExecutorBenchmark.virtualExecutor",
-                                List.of("ExecutorBenchmark.jdkVirtualThreadExecutor"), 1.05),
-                        new Row("VirtualExecutor + FearlessMetrics vs newVirtualThreadPerTaskExecutor",
-                                "ExecutorBenchmark.virtualExecutorWithMetrics",
-                                List.of("ExecutorBenchmark.jdkVirtualThreadExecutor"), 1.15),
-                        new Row("VirtualExecutor + FearlessMetrics vs ExecutorServiceMetrics.monitor(...)",
-                                "ExecutorBenchmark.virtualExecutorWithMetrics",
-                                List.of("ExecutorBenchmark.jdkVirtualThreadExecutorMonitored"), INFO),
-                        new Row("Bridge.async vs CompletableFuture.supplyAsync (virtual threads)",
-                                "ExecutorBenchmark.bridgeAsync", List.of("ExecutorBenchmark.completableFutureSupplyAsync"), 1.05),
-                        new Row("Bridge.await, completed stage, vs CompletableFuture.get", "BridgeBenchmark.awaitCompletedFearless",
-                                List.of("BridgeBenchmark.awaitCompletedJdk"), INFO),
-                        new Row("Bridge.await, stage completed later, vs CompletableFuture.get", "BridgeBenchmark.awaitLaterFearless",
-                                List.of("BridgeBenchmark.awaitLaterJdk"), INFO))));
+                + " trivial tasks (one virtual thread each) and wait for every future, from a virtual or a platform owner. "
+                + "Await: `Bridge.await` of an already-completed stage, and of a stage a new virtual thread completes.",
+                executor));
 
         List<Row> telemetry = new ArrayList<>();
         telemetry.add(new Row("event-site check, no listener, vs the same lock/unlock without it (replica)",

@@ -150,12 +150,12 @@ class ReportTest {
     void aWidePeerIsShownNotChosen() {
         // the executor row's only peer is the JDK executor; spread it over ×9 between forks
         ArrayNode json = Report.JSON.createArrayNode();
-        json.add(result("ExecutorBenchmark.virtualExecutor", Map.of(), 300.0, fiveForks(1000)));
-        json.add(result("ExecutorBenchmark.jdkVirtualThreadExecutor", Map.of(), 0.0,
+        json.add(result("ExecutorBenchmark.virtualExecutor", Map.of("owner", "virtual"), 300.0, fiveForks(1000)));
+        json.add(result("ExecutorBenchmark.jdkVirtualThreadExecutor", Map.of("owner", "virtual"), 0.0,
                 new double[] {300}, new double[] {2700}, new double[] {900}, new double[] {600}, new double[] {2000}));
         String md = Report.render(json, quiet(), "");
-        String row = line(md, "VirtualExecutor vs newVirtualThreadPerTaskExecutor");
-        assertTrue(row.contains("none; wider than ±50 %, not chosen: jdkVirtualThreadExecutor"), row);
+        String row = line(md, "VirtualExecutor vs newVirtualThreadPerTaskExecutor, virtual owner");
+        assertTrue(row.contains("none; wider than ±50 %, not chosen: jdkVirtualThreadExecutor[owner=virtual]"), row);
         assertTrue(row.contains("undecided (every peer wider than ±50 %)"), row);
         assertTrue(row.contains("| 300 |"), row); // B/op of the Fearless row
     }
