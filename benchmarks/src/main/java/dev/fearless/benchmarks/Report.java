@@ -76,7 +76,7 @@ public final class Report {
     record Suite(String title, String blurb, List<Row> rows) {}
 
     /** One benchmark's result: its sample (one value per fork, or per iteration of a single fork). */
-    record Result(String key, String unit, int forks, double[] sample, double allocation, double allocationError) {
+    record Result(String key, String unit, int forks, double[] sample, double allocation) {
         Stats.Interval interval() {
             return Stats.score(sample);
         }
@@ -347,11 +347,10 @@ public final class Report {
             JsonNode metric = r.path("primaryMetric");
             JsonNode gc = r.path("secondaryMetrics").path("gc.alloc.rate.norm");
             double allocation = number(gc.path("score"));
-            double allocationError = number(gc.path("scoreError"));
             String unit = metric.path("scoreUnit").asText();
             JsonNode raw = metric.path("rawData");
             if (raw.isArray() && !raw.isEmpty() && measured(sample(raw)).length > 0) {
-                scores.put(key, new Result(key, unit, raw.size(), measured(sample(raw)), allocation, allocationError));
+                scores.put(key, new Result(key, unit, raw.size(), measured(sample(raw)), allocation));
             }
             JsonNode histogram = metric.path("rawDataHistogram");
             if (histogram.isArray() && !histogram.isEmpty()) {
@@ -359,8 +358,7 @@ public final class Report {
                     double quantile = Double.parseDouble(q.substring(1)) / 100;
                     double[] sample = measured(quantiles(histogram, quantile));
                     if (sample.length > 0) {
-                        scores.put(key + "@" + q, new Result(key + "@" + q, unit, histogram.size(), sample, allocation,
-                                allocationError));
+                        scores.put(key + "@" + q, new Result(key + "@" + q, unit, histogram.size(), sample, allocation));
                     }
                 }
             }
