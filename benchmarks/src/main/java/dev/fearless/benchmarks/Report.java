@@ -510,8 +510,8 @@ public final class Report {
             a wider peer is listed, not chosen. A verdict comes from the interval alone: **met** when the whole \
             interval is at or below the target, **missed** when it is wholly above, **undecided** when it \
             straddles the target, when no peer is narrow enough, or when either side ran on fewer than 5 forks \
-            (the quick profile never decides). A/A calibration rows compare the same code with itself: their \
-            interval must contain 1, else the run is flagged. Per-site telemetry rows use Welch's interval on \
+            (the quick profile never decides). A/A calibration rows compare the same code with itself: from 5 \
+            forks, their interval must contain 1, else the run is flagged. Per-site telemetry rows use Welch's interval on \
             the plain difference of means, divided by the number of event sites. B/op is `-prof gc`'s \
             `gc.alloc.rate.norm` for the Fearless benchmark. The report is refused when the one-minute load \
             average at the start of the run exceeds 1 (override: `-Dbench.allowLoad=true`, stated in the report).""";
@@ -560,10 +560,14 @@ public final class Report {
                 Stats.Interval r = Stats.ratio(f.sample(), best.sample());
                 ratio = interval(r);
                 boolean ok = r.contains(1.0);
-                if (!ok) {
+                if (few != null) {
+                    verdict = few; // one fork cannot calibrate anything, nor flag a run
+                } else if (ok) {
+                    verdict = "contains 1";
+                } else {
                     flags.add("calibration \"" + row.what() + "\" gave " + interval(r));
+                    verdict = "**excludes 1: run flagged**";
                 }
-                verdict = ok ? "contains 1" : "**excludes 1: run flagged**";
             }
             default -> {
                 Stats.Interval r = Stats.ratio(f.sample(), best.sample());

@@ -137,6 +137,16 @@ class ReportTest {
     }
 
     @Test
+    void aCalibrationOfOneForkNeitherPassesNorFlags() {
+        ArrayNode json = Report.JSON.createArrayNode();
+        json.add(result("CalibrationBenchmark.first", Map.of(), 0.0, new double[] {110, 111, 109}));
+        json.add(result("CalibrationBenchmark.second", Map.of(), 0.0, new double[] {100, 101, 99}));
+        String md = Report.render(json, quiet(), "");
+        assertTrue(line(md, "lock/unlock, A/A").contains("undecided (1 fork(s); a verdict needs ≥ 5)"), md);
+        assertFalse(md.contains("This run is flagged"));
+    }
+
+    @Test
     void fewerThanFiveForksNeverDecide() {
         ArrayNode json = Report.JSON.createArrayNode();
         json.add(result("HandleBenchmark.sharedUpdate", Map.of(), 0.0, new double[] {200, 201, 199}));
