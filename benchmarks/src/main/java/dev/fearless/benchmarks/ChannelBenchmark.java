@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Suite 2, channels: N producers share {@value #ELEMENTS} sends into one channel (or queue) and M
- * consumers share as many receives ({@code shape} N x M: 1x1, 4x4, 16x16, 1x16, 16x1), all on
+ * consumers share as many receives ({@code shape} N x M: 1x1, 4x4, 16x16, 64x64, 1x16, 16x1), all on
  * virtual or on platform threads ({@code threads}) started and joined by each invocation. The
  * score is nanoseconds per element, that is per send+receive pair (the metric Jox publishes);
  * thread start-up is amortized over {@value #ELEMENTS} elements.
@@ -45,13 +45,13 @@ public class ChannelBenchmark {
     static final int ELEMENTS = 10_000;
 
     /** Every shape, producers x consumers (the report iterates these). */
-    static final List<String> SHAPES = List.of("1x1", "4x4", "16x16", "1x16", "16x1");
+    static final List<String> SHAPES = List.of("1x1", "4x4", "16x16", "64x64", "1x16", "16x1");
 
     /** Every thread kind (the report iterates these). */
     static final List<String> THREADS = List.of("virtual", "platform");
 
     /** Producers x consumers. */
-    @Param({"1x1", "4x4", "16x16", "1x16", "16x1"})
+    @Param({"1x1", "4x4", "16x16", "64x64", "1x16", "16x1"})
     public String shape;
 
     /** The kind of thread every producer and consumer runs on. */

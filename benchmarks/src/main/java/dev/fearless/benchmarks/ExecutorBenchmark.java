@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -35,7 +36,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * wrapped by Micrometer's {@code ExecutorServiceMetrics.monitor(...)}; and {@code Bridge.async} vs
  * {@code CompletableFuture.supplyAsync} on a virtual-thread-per-task executor. Executors and
  * registries are created in setup; each benchmark runs in its own fork, so the binder's listener
- * only sees its own benchmark.
+ * only sees its own benchmark. The submitting and waiting thread ({@code owner}) is a virtual
+ * thread started and joined by each invocation (the usual case) or JMH's platform thread.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -143,6 +145,21 @@ public class ExecutorBenchmark {
         }
     }
 
+    /** The thread that submits and waits. */
+    @State(Scope.Benchmark)
+    public static class Owner {
+        /** {@code virtual} (a virtual thread per invocation) or {@code platform} (JMH's thread). */
+        @Param({"virtual", "platform"})
+        public String owner;
+
+        /** Creates the state; JMH sets the parameters. */
+        public Owner() {}
+
+        long run(Workers.Loop body) throws Exception {
+            return owner.equals("platform") ? body.run() : Workers.runAll(body);
+        }
+    }
+
     private static long submitAll(ExecutorService executor) throws InterruptedException, ExecutionException {
         @SuppressWarnings("unchecked")
         Future<Integer>[] futures = (Future<Integer>[]) new Future<?>[TASKS];
@@ -159,76 +176,84 @@ public class ExecutorBenchmark {
     /**
      * {@code VirtualExecutor.submit}, no listener.
      *
+     * @param owner the submitting thread
      * @param state the executor
      * @return the sum of the results
      * @throws Exception never, in practice
      */
     @Benchmark
     @OperationsPerInvocation(TASKS)
-    public long virtualExecutor(Plain state) throws Exception {
-        return submitAll(state.executor);
+    public long virtualExecutor(Owner owner, Plain state) throws Exception {
+        return owner.run(() -> submitAll(state.executor));
     }
 
     /**
      * {@code VirtualExecutor.submit} with {@code FearlessMetrics} bound.
      *
+     * @param owner the submitting thread
      * @param state the executor
      * @return the sum of the results
      * @throws Exception never, in practice
      */
     @Benchmark
     @OperationsPerInvocation(TASKS)
-    public long virtualExecutorWithMetrics(Metered state) throws Exception {
-        return submitAll(state.executor);
+    public long virtualExecutorWithMetrics(Owner owner, Metered state) throws Exception {
+        return owner.run(() -> submitAll(state.executor));
     }
 
     /**
      * {@code newVirtualThreadPerTaskExecutor().submit}.
      *
+     * @param owner the submitting thread
      * @param state the executor
      * @return the sum of the results
      * @throws Exception never, in practice
      */
     @Benchmark
     @OperationsPerInvocation(TASKS)
-    public long jdkVirtualThreadExecutor(Jdk state) throws Exception {
-        return submitAll(state.executor);
+    public long jdkVirtualThreadExecutor(Owner owner, Jdk state) throws Exception {
+        return owner.run(() -> submitAll(state.executor));
     }
 
     /**
      * {@code ExecutorServiceMetrics.monitor(newVirtualThreadPerTaskExecutor()).submit}.
      *
+     * @param owner the submitting thread
      * @param state the executor
      * @return the sum of the results
      * @throws Exception never, in practice
      */
     @Benchmark
     @OperationsPerInvocation(TASKS)
-    public long jdkVirtualThreadExecutorMonitored(Monitored state) throws Exception {
-        return submitAll(state.executor);
+    public long jdkVirtualThreadExecutorMonitored(Owner owner, Monitored state) throws Exception {
+        return owner.run(() -> submitAll(state.executor));
     }
 
     /**
      * {@code Bridge.async}: a {@code CompletableFuture} out of blocking code.
      *
+     * @param owner the submitting thread
      * @return the sum of the results
+     * @throws Exception never, in practice
      */
     @Benchmark
     @OperationsPerInvocation(TASKS)
-    public long bridgeAsync() {
-        return joinAll(() -> Bridge.async(TASK));
+    public long bridgeAsync(Owner owner) throws Exception {
+        return owner.run(() -> joinAll(() -> Bridge.async(TASK)));
     }
 
     /**
      * {@code CompletableFuture.supplyAsync} on a virtual-thread-per-task executor.
      *
+     * @param owner the submitting thread
      * @param state the executor
      * @return the sum of the results
+     * @throws Exception never, in practice
      */
     @Benchmark
     @OperationsPerInvocation(TASKS)
-    public long completableFutureSupplyAsync(Jdk state) {
-        return joinAll(() -> CompletableFuture.supplyAsync(SUPPLIER, state.executor));
+    public long completableFutureSupplyAsync(Owner owner, Jdk state) throws Exception {
+        return owner.run(() -> joinAll(() -> CompletableFuture.supplyAsync(SUPPLIER, state.executor)));
     }
 
     /** Starts {@value #TASKS} futures, then joins each. */

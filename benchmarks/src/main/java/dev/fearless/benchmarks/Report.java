@@ -16,6 +16,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Turns JMH's JSON into {@code docs/benchmarks.md}: one table per suite with each Fearless result,
@@ -75,7 +76,7 @@ public final class Report {
     record Suite(String title, String blurb, List<Row> rows) {}
 
     /** One benchmark's result: its sample (one value per fork, or per iteration of a single fork). */
-    record Result(String key, String unit, int forks, double[] sample, double allocation, double allocationError) {
+    record Result(String key, String unit, int forks, double[] sample, double allocation) {
         Stats.Interval interval() {
             return Stats.score(sample);
         }
@@ -105,9 +106,26 @@ public final class Report {
                         "ScopeBenchmark.virtualThreadExecutor" + p, "ScopeBenchmark.completableFuture" + p), INFO));
             }
         }
+        for (String owner : List.of("virtual", "platform")) {
+            String p = "[owner=" + owner + "]";
+            for (String n : List.of("1000", "100000")) {
+                scopes.add(new Row("per task in a scope of " + n + ", " + owner + " owner, vs JDK StructuredTaskScope",
+                        "ScopeShapeBenchmark.perTask" + n + "Fearless" + p, List.of("ScopeShapeBenchmark.perTask" + n + "Jdk" + p), 1.0));
+            }
+            scopes.add(new Row("per-task growth from 1,000 to 100,000 tasks, " + owner + " owner",
+                    "ScopeShapeBenchmark.perTask100000Fearless" + p, List.of("ScopeShapeBenchmark.perTask1000Fearless" + p), 1.2));
+            scopes.add(new Row("per-task growth from 1,000 to 100,000 tasks, " + owner + " owner, JDK (context)",
+                    "ScopeShapeBenchmark.perTask100000Jdk" + p, List.of("ScopeShapeBenchmark.perTask1000Jdk" + p), INFO));
+            scopes.add(new Row("nested: " + ScopeShapeBenchmark.FAN + " scopes of " + ScopeShapeBenchmark.FAN + " tasks in one, "
+                    + owner + " owner, vs JDK", "ScopeShapeBenchmark.nestedFearless" + p, List.of("ScopeShapeBenchmark.nestedJdk" + p), INFO));
+            scopes.add(new Row("first failure cancels " + ScopeShapeBenchmark.SIBLINGS + " waiting siblings, " + owner
+                    + " owner, vs JDK", "ScopeShapeBenchmark.failureFearless" + p, List.of("ScopeShapeBenchmark.failureJdk" + p), INFO));
+        }
         suites.add(new Suite("Scopes", "Fork and join N trivial tasks, each on its own virtual thread; score per "
                 + "scope. The owner (the thread that opens, joins and closes the scope) runs "
-                + ScopeBenchmark.SCOPES + " scopes in a row on a virtual thread or on JMH's platform thread.", scopes));
+                + ScopeBenchmark.SCOPES + " scopes in a row on a virtual thread or on JMH's platform thread. \"Per task\" rows "
+                + "time one scope of that size and divide by its tasks; the growth rows compare Fearless with itself "
+                + "(≤ 1.2× means the per-task cost stays flat).", scopes));
 
         List<Row> channels = new ArrayList<>();
         Map<String, List<String>> peersByKind = new LinkedHashMap<>();
@@ -175,14 +193,24 @@ public final class Report {
         suites.add(new Suite("Multi-lock", "Dining: wall time until every diner ate " + DiningBenchmark.MEALS
                 + " meals, virtual threads. Uncontended: one set acquisition and release.", locks));
 
-        suites.add(new Suite("Lock-order checker", "Take two locks in an already-known order and release them.",
-                List.of(
+        List<Row> checker = new ArrayList<>();
+        for (String graph : LockGraphBenchmark.GRAPHS) {
+            for (String held : LockGraphBenchmark.HELD) {
+                String p = "[graph=" + graph + ",held=" + held + "]";
+                checker.add(new Row("WARN, " + held + " held, graph of " + graph + " more locks, vs Guava WARN",
+                        "LockGraphBenchmark.fearlessWarn" + p, List.of("LockGraphBenchmark.guavaWarn" + p), 1.0));
+            }
+        }
+        suites.add(new Suite("Lock-order checker", "Take two locks in an already-known order and release them; graph rows: "
+                + "take N locks (known edges) that a graph of that many more known locks, in chains of "
+                + LockGraphBenchmark.CHAIN + ", leads into.",
+                Stream.concat(Stream.of(
                         new Row("WARN, known edge vs Guava CycleDetectingLockFactory WARN",
                                 "LockOrderCheckerBenchmark.fearlessWarn", List.of("LockOrderCheckerBenchmark.guavaWarn"), 1.0),
                         new Row("OFF vs raw ReentrantLock", "LockOrderCheckerBenchmark.fearlessOff",
                                 List.of("LockOrderCheckerBenchmark.rawReentrantLock"), INFO),
                         new Row("WARN vs raw ReentrantLock", "LockOrderCheckerBenchmark.fearlessWarn",
-                                List.of("LockOrderCheckerBenchmark.rawReentrantLock"), INFO))));
+                                List.of("LockOrderCheckerBenchmark.rawReentrantLock"), INFO)), checker.stream()).toList()));
 
         List<Row> handles = new ArrayList<>();
         handles.add(new Row("Shared.update vs ReentrantLock + try/finally, uncontended", "HandleBenchmark.sharedUpdate",
@@ -195,23 +223,28 @@ public final class Report {
         suites.add(new Suite("Handles", "Update shared state under its lock; contended: per update, the threads "
                 + "together make " + ContendedUpdateBenchmark.UPDATES + " updates per invocation.", handles));
 
+        List<Row> executor = new ArrayList<>();
+        for (String owner : List.of("virtual", "platform")) {
+            String p = "[owner=" + owner + "]";
+            String by = ", " + owner + " owner";
+            executor.add(new Row("VirtualExecutor vs newVirtualThreadPerTaskExecutor" + by, "ExecutorBenchmark.virtualExecutor" + p,
+                    List.of("ExecutorBenchmark.jdkVirtualThreadExecutor" + p), 1.05));
+            executor.add(new Row("VirtualExecutor + FearlessMetrics vs newVirtualThreadPerTaskExecutor" + by,
+                    "ExecutorBenchmark.virtualExecutorWithMetrics" + p, List.of("ExecutorBenchmark.jdkVirtualThreadExecutor" + p), 1.15));
+            executor.add(new Row("VirtualExecutor + FearlessMetrics vs ExecutorServiceMetrics.monitor(...)" + by,
+                    "ExecutorBenchmark.virtualExecutorWithMetrics" + p, List.of("ExecutorBenchmark.jdkVirtualThreadExecutorMonitored" + p),
+                    INFO));
+            executor.add(new Row("Bridge.async vs CompletableFuture.supplyAsync (virtual threads)" + by,
+                    "ExecutorBenchmark.bridgeAsync" + p, List.of("ExecutorBenchmark.completableFutureSupplyAsync" + p), 1.05));
+        }
+        executor.add(new Row("Bridge.await, completed stage, vs CompletableFuture.get", "BridgeBenchmark.awaitCompletedFearless",
+                List.of("BridgeBenchmark.awaitCompletedJdk"), INFO));
+        executor.add(new Row("Bridge.await, stage completed later, vs CompletableFuture.get", "BridgeBenchmark.awaitLaterFearless",
+                List.of("BridgeBenchmark.awaitLaterJdk"), INFO));
         suites.add(new Suite("Executor bridge", "Per task: submit " + ExecutorBenchmark.TASKS
-                + " trivial tasks (one virtual thread each) and wait for every future. Await: "
-                + "`Bridge.await` of an already-completed stage, and of a stage a new virtual thread completes.", List.of(
-                        new Row("VirtualExecutor vs newVirtualThreadPerTaskExecutor", "ExecutorBenchmark.virtualExecutor",
-                                List.of("ExecutorBenchmark.jdkVirtualThreadExecutor"), 1.05),
-                        new Row("VirtualExecutor + FearlessMetrics vs newVirtualThreadPerTaskExecutor",
-                                "ExecutorBenchmark.virtualExecutorWithMetrics",
-                                List.of("ExecutorBenchmark.jdkVirtualThreadExecutor"), 1.15),
-                        new Row("VirtualExecutor + FearlessMetrics vs ExecutorServiceMetrics.monitor(...)",
-                                "ExecutorBenchmark.virtualExecutorWithMetrics",
-                                List.of("ExecutorBenchmark.jdkVirtualThreadExecutorMonitored"), INFO),
-                        new Row("Bridge.async vs CompletableFuture.supplyAsync (virtual threads)",
-                                "ExecutorBenchmark.bridgeAsync", List.of("ExecutorBenchmark.completableFutureSupplyAsync"), 1.05),
-                        new Row("Bridge.await, completed stage, vs CompletableFuture.get", "BridgeBenchmark.awaitCompletedFearless",
-                                List.of("BridgeBenchmark.awaitCompletedJdk"), INFO),
-                        new Row("Bridge.await, stage completed later, vs CompletableFuture.get", "BridgeBenchmark.awaitLaterFearless",
-                                List.of("BridgeBenchmark.awaitLaterJdk"), INFO))));
+                + " trivial tasks (one virtual thread each) and wait for every future, from a virtual or a platform owner. "
+                + "Await: `Bridge.await` of an already-completed stage, and of a stage a new virtual thread completes.",
+                executor));
 
         List<Row> telemetry = new ArrayList<>();
         telemetry.add(new Row("event-site check, no listener, vs the same lock/unlock without it (replica)",
@@ -314,22 +347,28 @@ public final class Report {
             JsonNode metric = r.path("primaryMetric");
             JsonNode gc = r.path("secondaryMetrics").path("gc.alloc.rate.norm");
             double allocation = number(gc.path("score"));
-            double allocationError = number(gc.path("scoreError"));
             String unit = metric.path("scoreUnit").asText();
             JsonNode raw = metric.path("rawData");
-            if (raw.isArray() && !raw.isEmpty()) {
-                scores.put(key, new Result(key, unit, raw.size(), sample(raw), allocation, allocationError));
+            if (raw.isArray() && !raw.isEmpty() && measured(sample(raw)).length > 0) {
+                scores.put(key, new Result(key, unit, raw.size(), measured(sample(raw)), allocation));
             }
             JsonNode histogram = metric.path("rawDataHistogram");
             if (histogram.isArray() && !histogram.isEmpty()) {
                 for (String q : List.of("p50", "p99", "p99.9")) {
                     double quantile = Double.parseDouble(q.substring(1)) / 100;
-                    scores.put(key + "@" + q, new Result(key + "@" + q, unit, histogram.size(),
-                            quantiles(histogram, quantile), allocation, allocationError));
+                    double[] sample = measured(quantiles(histogram, quantile));
+                    if (sample.length > 0) {
+                        scores.put(key + "@" + q, new Result(key + "@" + q, unit, histogram.size(), sample, allocation));
+                    }
                 }
             }
         }
         return scores;
+    }
+
+    /** The finite, positive values: a failed iteration (NaN) or a zero score says nothing about a ratio. */
+    static double[] measured(double[] sample) {
+        return java.util.Arrays.stream(sample).filter(v -> v > 0 && Double.isFinite(v)).toArray();
     }
 
     /** One mean per fork; with a single fork, its iterations. */
@@ -471,8 +510,8 @@ public final class Report {
             a wider peer is listed, not chosen. A verdict comes from the interval alone: **met** when the whole \
             interval is at or below the target, **missed** when it is wholly above, **undecided** when it \
             straddles the target, when no peer is narrow enough, or when either side ran on fewer than 5 forks \
-            (the quick profile never decides). A/A calibration rows compare the same code with itself: their \
-            interval must contain 1, else the run is flagged. Per-site telemetry rows use Welch's interval on \
+            (the quick profile never decides). A/A calibration rows compare the same code with itself: from 5 \
+            forks, their interval must contain 1, else the run is flagged. Per-site telemetry rows use Welch's interval on \
             the plain difference of means, divided by the number of event sites. B/op is `-prof gc`'s \
             `gc.alloc.rate.norm` for the Fearless benchmark. The report is refused when the one-minute load \
             average at the start of the run exceeds 1 (override: `-Dbench.allowLoad=true`, stated in the report).""";
@@ -488,10 +527,12 @@ public final class Report {
         if (f == null || peers.isEmpty()) {
             return "| " + row.what() + " | not measured | | | | " + target + " | not measured |";
         }
-        OptionalInt chosen = Stats.bestPeer(peers.stream().map(Result::interval).toList());
+        // calibration and per-site rows have one peer, compared whatever its width: there is nothing to choose
+        OptionalInt chosen = row.kind() == Kind.RATIO ? Stats.bestPeer(peers.stream().map(Result::interval).toList())
+                : OptionalInt.of(0);
         List<String> wide = new ArrayList<>();
         for (Result peer : peers) {
-            if (peer.interval().wide()) {
+            if (row.kind() == Kind.RATIO && peer.interval().wide()) {
                 wide.add(shortName(peer.key()) + " " + interval(peer.interval()));
             }
         }
@@ -519,10 +560,14 @@ public final class Report {
                 Stats.Interval r = Stats.ratio(f.sample(), best.sample());
                 ratio = interval(r);
                 boolean ok = r.contains(1.0);
-                if (!ok) {
+                if (few != null) {
+                    verdict = few; // one fork cannot calibrate anything, nor flag a run
+                } else if (ok) {
+                    verdict = "contains 1";
+                } else {
                     flags.add("calibration \"" + row.what() + "\" gave " + interval(r));
+                    verdict = "**excludes 1: run flagged**";
                 }
-                verdict = ok ? "contains 1" : "**excludes 1: run flagged**";
             }
             default -> {
                 Stats.Interval r = Stats.ratio(f.sample(), best.sample());

@@ -22,6 +22,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
@@ -35,7 +36,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code none} (nobody registered), {@code noop} (a listener that overrides nothing), {@code simple}
  * ({@code FearlessMetrics} bound to a {@code SimpleMeterRegistry}) or {@code prometheus}
  * ({@code FearlessMetrics} bound to a {@code PrometheusMeterRegistry}). The operations and their
- * event sites are in {@link #SITES}; the report compares every listener with {@code none}.
+ * event sites are in {@link #SITES}; the report compares every listener with {@code none}. Fork+join
+ * and the executor task run {@value #OWNED} times in a row on one virtual owner per invocation.
  */
 @State(org.openjdk.jmh.annotations.Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -67,6 +69,9 @@ public class TelemetryListenerBenchmark {
     /** Who listens: {@code none}, {@code noop}, {@code simple} or {@code prometheus}. */
     @Param({"none", "noop", "simple", "prometheus"})
     public String listener;
+
+    /** Scopes or executor tasks per invocation of {@code forkJoin} and {@code executorTask}. */
+    static final int OWNED = 16;
 
     private static final Integer ELEMENT = 7;
     private static final Integer RESULT = 42;
@@ -149,28 +154,44 @@ public class TelemetryListenerBenchmark {
     }
 
     /**
-     * Open a scope, fork one trivial task, join, read it, close.
+     * Open a scope, fork one trivial task, join, read it, close; {@value #OWNED} times on one
+     * virtual owner (where scopes usually run; JMH's platform thread would add a futex wake-up
+     * that hides what the listener costs).
      *
-     * @return the result
-     * @throws InterruptedException never, in practice
-     */
-    @Benchmark
-    public Integer forkJoin() throws InterruptedException {
-        try (var scope = Scope.open()) {
-            var task = scope.fork(TASK);
-            scope.join();
-            return task.get();
-        }
-    }
-
-    /**
-     * Submit one trivial task and wait for its result.
-     *
-     * @return the result
+     * @return the sum of the results
      * @throws Exception never, in practice
      */
     @Benchmark
-    public Integer executorTask() throws Exception {
-        return executor.submit(TASK).get();
+    @OperationsPerInvocation(OWNED)
+    public long forkJoin() throws Exception {
+        return Workers.runAll(() -> {
+            long sum = 0;
+            for (int i = 0; i < OWNED; i++) {
+                try (var scope = Scope.open()) {
+                    var task = scope.fork(TASK);
+                    scope.join();
+                    sum += task.get();
+                }
+            }
+            return sum;
+        });
+    }
+
+    /**
+     * Submit one trivial task and wait for its result; {@value #OWNED} times on one virtual owner.
+     *
+     * @return the sum of the results
+     * @throws Exception never, in practice
+     */
+    @Benchmark
+    @OperationsPerInvocation(OWNED)
+    public long executorTask() throws Exception {
+        return Workers.runAll(() -> {
+            long sum = 0;
+            for (int i = 0; i < OWNED; i++) {
+                sum += executor.submit(TASK).get();
+            }
+            return sum;
+        });
     }
 }

@@ -67,6 +67,17 @@ class ReportTest {
         double[] iterations = Report.sample(oneFork);
         assertEquals(3, iterations.length);
         assertTrue(Double.isNaN(iterations[2])); // JMH writes NaN as a string
+        assertArrayEquals(new double[] {7, 8}, Report.measured(iterations), 1e-12);
+    }
+
+    @Test
+    void aResultWithoutAnyMeasuredValueIsNotMeasured() {
+        ArrayNode json = Report.JSON.createArrayNode();
+        json.add(result("HandleBenchmark.sharedUpdate", Map.of(), 0.0, new double[] {Double.NaN}));
+        json.add(result("HandleBenchmark.reentrantLock", Map.of(), 0.0, fiveForks(100)));
+        assertFalse(Report.results(json).containsKey("HandleBenchmark.sharedUpdate"));
+        String row = line(Report.render(json, quiet(), ""), "Shared.update vs ReentrantLock + try/finally, uncontended");
+        assertTrue(row.contains("not measured"), row);
     }
 
     @Test
@@ -115,6 +126,27 @@ class ReportTest {
     }
 
     @Test
+    void aWideCalibrationIsStillComparedWithItsTwin() {
+        ArrayNode json = Report.JSON.createArrayNode();
+        json.add(result("CalibrationBenchmark.first", Map.of(), 0.0,
+                new double[] {30}, new double[] {270}, new double[] {90}, new double[] {60}, new double[] {200}));
+        json.add(result("CalibrationBenchmark.second", Map.of(), 0.0, fiveForks(100)));
+        String row = line(Report.render(json, quiet(), ""), "lock/unlock, A/A");
+        assertTrue(row.contains("| CalibrationBenchmark.second:") || row.contains("| second:"), row);
+        assertTrue(row.contains("contains 1"), row);
+    }
+
+    @Test
+    void aCalibrationOfOneForkNeitherPassesNorFlags() {
+        ArrayNode json = Report.JSON.createArrayNode();
+        json.add(result("CalibrationBenchmark.first", Map.of(), 0.0, new double[] {110, 111, 109}));
+        json.add(result("CalibrationBenchmark.second", Map.of(), 0.0, new double[] {100, 101, 99}));
+        String md = Report.render(json, quiet(), "");
+        assertTrue(line(md, "lock/unlock, A/A").contains("undecided (1 fork(s); a verdict needs ≥ 5)"), md);
+        assertFalse(md.contains("This run is flagged"));
+    }
+
+    @Test
     void fewerThanFiveForksNeverDecide() {
         ArrayNode json = Report.JSON.createArrayNode();
         json.add(result("HandleBenchmark.sharedUpdate", Map.of(), 0.0, new double[] {200, 201, 199}));
@@ -128,12 +160,12 @@ class ReportTest {
     void aWidePeerIsShownNotChosen() {
         // the executor row's only peer is the JDK executor; spread it over ×9 between forks
         ArrayNode json = Report.JSON.createArrayNode();
-        json.add(result("ExecutorBenchmark.virtualExecutor", Map.of(), 300.0, fiveForks(1000)));
-        json.add(result("ExecutorBenchmark.jdkVirtualThreadExecutor", Map.of(), 0.0,
+        json.add(result("ExecutorBenchmark.virtualExecutor", Map.of("owner", "virtual"), 300.0, fiveForks(1000)));
+        json.add(result("ExecutorBenchmark.jdkVirtualThreadExecutor", Map.of("owner", "virtual"), 0.0,
                 new double[] {300}, new double[] {2700}, new double[] {900}, new double[] {600}, new double[] {2000}));
         String md = Report.render(json, quiet(), "");
-        String row = line(md, "VirtualExecutor vs newVirtualThreadPerTaskExecutor");
-        assertTrue(row.contains("none; wider than ±50 %, not chosen: jdkVirtualThreadExecutor"), row);
+        String row = line(md, "VirtualExecutor vs newVirtualThreadPerTaskExecutor, virtual owner");
+        assertTrue(row.contains("none; wider than ±50 %, not chosen: jdkVirtualThreadExecutor[owner=virtual]"), row);
         assertTrue(row.contains("undecided (every peer wider than ±50 %)"), row);
         assertTrue(row.contains("| 300 |"), row); // B/op of the Fearless row
     }
