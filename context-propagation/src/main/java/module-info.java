@@ -10,6 +10,7 @@
 module dev.fearless.context.micrometer {
     requires transitive dev.fearless;
     requires transitive context.propagation;
+    requires transitive micrometer.observation;
     requires static transitive org.jspecify;
 
     exports dev.fearless.context.micrometer;

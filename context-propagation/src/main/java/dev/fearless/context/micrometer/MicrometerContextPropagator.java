@@ -85,11 +85,14 @@ public final class MicrometerContextPropagator implements ContextPropagator {
      */
     @Override
     public ContextSnapshot capture() {
-        if (registry.getThreadLocalAccessors().isEmpty()) {
+        boolean noAccessors = registry.getThreadLocalAccessors().isEmpty();
+        if (noAccessors && !FearlessObservations.observing()) {
             return ContextSnapshot.EMPTY; // nothing registered: no snapshot to allocate or install
         }
         io.micrometer.context.ContextSnapshot captured = snapshots.captureAll();
-        return body -> captured.wrap(body).run(); // sets the values, runs, restores the previous ones
+        // The task observation (if installed) runs inside the restored values, so spans the task
+        // creates are children of the task's span, which is a child of the forker's.
+        return body -> captured.wrap(FearlessObservations.observeTask(body)).run();
     }
 
     @Override
