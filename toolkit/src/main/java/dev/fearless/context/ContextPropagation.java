@@ -1,9 +1,12 @@
 package dev.fearless.context;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import org.slf4j.LoggerFactory;
 
 /**
  * An immutable list of {@link ContextPropagator}s that a scope or executor applies to every task
@@ -99,12 +102,32 @@ public final class ContextPropagation {
         return inner == ContextSnapshot.EMPTY ? outer : body -> outer.runWith(() -> inner.runWith(body));
     }
 
+    /**
+     * The MDC propagator and every registered one. A provider that cannot be loaded or
+     * instantiated is logged and skipped: this runs in this class's initialiser, where a
+     * {@link ServiceConfigurationError} would make every scope and executor of the application
+     * fail with {@link NoClassDefFoundError}.
+     */
     private static List<ContextPropagator> discoverDefaults() {
+        return withProviders(
+                ServiceLoader.load(ContextPropagator.class, ContextPropagation.class.getClassLoader()).iterator());
+    }
+
+    static List<ContextPropagator> withProviders(Iterator<ContextPropagator> providers) {
         List<ContextPropagator> found = new ArrayList<>();
         found.add(ContextPropagator.mdc());
-        ServiceLoader.load(ContextPropagator.class, ContextPropagation.class.getClassLoader())
-                .forEach(found::add);
-        return found;
+        while (true) {
+            try {
+                if (!providers.hasNext()) {
+                    return found;
+                }
+                found.add(providers.next());
+            } catch (ServiceConfigurationError | LinkageError broken) {
+                LoggerFactory.getLogger(ContextPropagation.class).warn(
+                        "Skipping a ContextPropagator registered with ServiceLoader that cannot be loaded;"
+                                + " scopes and executors will not carry its context", broken);
+            }
+        }
     }
 
     @Override

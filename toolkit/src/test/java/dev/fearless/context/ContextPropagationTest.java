@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.ServiceConfigurationError;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -83,6 +86,33 @@ class ContextPropagationTest {
         assertEquals("grace:v", inside.get());
         assertNull(MDC.get("k"), "MDC restored after a throwing task");
         assertFalse(USER.isBound(), "binding ends with the task");
+    }
+
+    @Test
+    void aBrokenServiceLoaderProviderIsSkippedNotFatal() {
+        ContextPropagator good = () -> ContextSnapshot.EMPTY;
+        Iterator<ContextPropagator> providers = new Iterator<>() {
+            private int calls;
+
+            @Override
+            public boolean hasNext() {
+                return calls < 3;
+            }
+
+            @Override
+            public ContextPropagator next() {
+                calls++;
+                if (calls == 1) {
+                    throw new ServiceConfigurationError("no public no-arg constructor");
+                }
+                if (calls == 2) {
+                    throw new NoClassDefFoundError("a dependency of the provider is missing");
+                }
+                return good;
+            }
+        };
+        assertEquals(List.of(ContextPropagator.mdc(), good), ContextPropagation.withProviders(providers),
+                "the broken providers are skipped, the rest are kept");
     }
 
     @Test
