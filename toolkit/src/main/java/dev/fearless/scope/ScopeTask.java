@@ -39,7 +39,14 @@ final class ScopeTask<T extends @Nullable Object> implements Task<T>, Runnable {
      * ScopedValue.Carrier.run (binding CURRENT, so Task.current() and fork() know the task) and to
      * the captured ContextSnapshot, distinguished by `phase`, so no adapter objects are allocated
      * (the binding itself costs the JDK's Carrier and snapshot objects).
-     * A task cancelled before its thread started skips the body. finish() always ends with
+     * A task cancelled before its thread started skips the body. A task of a scope with a
+     * maxConcurrency WAIT limit first takes a permit (interruptibly; a cancel interrupts the wait)
+     * and gives it back first thing in finish(). A thread its factory started before fork() could
+     * count the task finds `launched` unset and returns at once: fork() rejected that thread.
+     *
+     * Joining. `joiners` is null, a CountDownLatch created by the first joiner, or JOINERS_DONE. The
+     * winner of the state CAS swaps in JOINERS_DONE and counts the latch down; a joiner publishes
+     * the latch and then re-reads the state (Dekker-style, both volatile), so no wake-up is lost. finish() always ends with
      * scope.taskTerminated(), in a finally block, whatever the body or the policy throw (Errors
      * included): the scope's live count can never stay above zero for a thread that is gone.
      */

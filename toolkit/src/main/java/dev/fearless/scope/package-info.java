@@ -8,11 +8,13 @@
  * deadline cancels everything still running. Nothing here needs {@code --enable-preview}.
  *
  * <pre>{@code
- * try (var scope = Scope.open()) {                          // all must succeed
- *     Task<User> user = scope.fork(() -> users.find(id));
- *     Task<List<Order>> orders = scope.fork(() -> orderDb.ordersOf(id));
- *     scope.join();                                         // first failure cancels the rest
- *     return new Page(user.get(), orders.get());
+ * Page page(String id) throws InterruptedException {
+ *     try (var scope = Scope.open()) {                  // all must succeed
+ *         Task<User> user = scope.fork(() -> users.find(id));
+ *         Task<List<Order>> orders = scope.fork(() -> orderDb.ordersOf(id));
+ *         scope.join();                                 // first failure cancels the rest
+ *         return new Page(user.get(), orders.get());
+ *     }
  * }
  *
  * Quote best = Scope.race(() -> quoteA(), () -> quoteB()); // first success wins
