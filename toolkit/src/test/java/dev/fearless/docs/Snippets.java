@@ -43,7 +43,11 @@ import org.jspecify.annotations.Nullable;
 final class Snippets {
 
     /** One example: where it comes from (for messages) and its lines. */
-    record Block(String source, int firstLine, List<String> lines) {
+    record Block(String source, int firstLine, List<String> lines, String section) {
+        Block(String source, int firstLine, List<String> lines) {
+            this(source, firstLine, lines, "");
+        }
+
         String text() {
             return String.join("\n", lines);
         }
@@ -106,7 +110,11 @@ final class Snippets {
     static List<Block> markdownBlocks(Path file) {
         List<String> lines = readLines(file);
         List<Block> blocks = new ArrayList<>();
+        String section = "";
         for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("## ")) {
+                section = lines.get(i).substring(3).strip();
+            }
             String fence = lines.get(i).strip();
             if (fence.equals("```java") || fence.startsWith("```java ")) {
                 int start = i + 1;
@@ -119,7 +127,7 @@ final class Snippets {
                 for (String line : lines.subList(start, end)) {
                     code.add(line.startsWith(indent) ? line.substring(indent.length()) : line.strip());
                 }
-                blocks.add(new Block(file.getFileName().toString(), start + 1, code));
+                blocks.add(new Block(file.getFileName().toString(), start + 1, code, section));
                 i = end;
             }
         }
