@@ -1690,8 +1690,8 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
          * timers are not counted. What happens to a fork beyond the limit:
          * <ul>
          *   <li>{@link WhenFull#WAIT}: {@code fork} returns at once, as always; the task's own
-         *       thread waits for a permit (in fork order) before it runs the body, counted by
-         *       {@link Scope#waiting()}. The wait is interruptible: cancelling the task or the
+         *       thread waits for a permit (a fair semaphore: first come, first served) before it
+         *       runs the body, counted by {@link Scope#waiting()}. The wait is interruptible: cancelling the task or the
          *       scope (policy, deadline, {@code cancel()}, {@code close()}) ends it as
          *       {@link Task.State#CANCELLED} without running the body. Forking never blocks, so
          *       tasks that fork more tasks into the scope cannot deadlock on the limit. The
