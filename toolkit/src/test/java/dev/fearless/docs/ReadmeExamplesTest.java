@@ -74,7 +74,7 @@ class ReadmeExamplesTest {
         assertTrue(report.contains("README.md:40: the block does not compile"), report);
         assertTrue(report.contains("README.md:43: "), report);
         assertFalse(report.contains("README.md:90"), report);
-        assertTrue(report.contains("README.md:120: the block compiles, but running its main() threw"), report);
+        assertTrue(report.contains("README.md:120: the block compiles, but running it threw"), report);
         assertTrue(report.contains("example failed"), report);
     }
 }

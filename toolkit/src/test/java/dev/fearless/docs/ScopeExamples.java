@@ -17,10 +17,10 @@ import org.slf4j.LoggerFactory;
  * The names the Javadoc examples of {@code dev.fearless.scope} take for granted (a user service,
  * quotes, a logger, ...), so {@link ScopeJavadocExamplesTest} can compile each example as the body
  * of a method of a class extending this one. Everything returns at once with a plain value, so an
- * example that compiles can also run.
+ * example that compiles can also run; {@link #close()} ends the scope the fragments fork into.
  */
 @SuppressWarnings({"unused", "SameReturnValue"})
-public abstract class ScopeExamples {
+public abstract class ScopeExamples implements AutoCloseable {
 
     // ------------------------------------------------------------------ domain types
 
@@ -220,8 +220,17 @@ public abstract class ScopeExamples {
     protected final CompletableFuture<String> future = new CompletableFuture<>();
     protected final Logger log = LoggerFactory.getLogger("examples");
     protected final Http http = new Http();
-    protected @Nullable Scope<Object, ?> scope;       // for fragments that fork into "a scope"
-    protected @Nullable Task<?> task;                 // for fragments about "a task"
+    /** For fragments that fork into "a scope": owned by the thread that runs the example. */
+    protected final Scope<Object, @Nullable Void> scope = Scope.open();
+    /** For fragments about "a task". */
+    protected final Task<Object> task = scope.fork(() -> "done");
+
+    /** Ends the fragments' scope: its tasks are cancelled (a timer forked by a fragment, say). */
+    @Override
+    public void close() {
+        scope.cancel();
+        scope.close();
+    }
 
     // ------------------------------------------------------------------ operations
 

@@ -15,13 +15,15 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Every {@code <pre>{@code ...}</pre>} example in the Javadoc of the public types of
  * {@code dev.fearless.scope} compiles, as the body of a method (or class) extending
- * {@link ScopeExamples}, which declares the names the examples take for granted.
+ * {@link ScopeExamples}, which declares the names the examples take for granted; each example
+ * compiled as a method body also runs (against the fixture's stand-ins), and one whose comment says
+ * {@code throws X} must throw X.
  */
 @Timeout(300)
 class ScopeJavadocExamplesTest {
 
     @Test
-    void everyJavadocExampleOfTheScopePackageCompiles() throws IOException {
+    void everyJavadocExampleOfTheScopePackageCompiles_andRuns() throws IOException {
         Path sources = Snippets.findUp("src/main/java").resolve("dev/fearless/scope");
         List<Snippets.Block> blocks = new ArrayList<>();
         try (Stream<Path> files = Files.list(sources)) {
@@ -35,7 +37,10 @@ class ScopeJavadocExamplesTest {
             }
         }
         assertTrue(blocks.size() >= 30, "examples found: " + blocks.size());
-        List<Snippets.Result> results = new Snippets(ScopeExamples.class.getName(), false).check(blocks);
+        List<Snippets.Result> results = new Snippets(ScopeExamples.class.getName(), true).check(blocks);
         assertEquals("", Snippets.failures(results));
+        long ran = results.stream().filter(Snippets.Result::ran).count();
+        assertTrue(ran >= 25, "examples run: " + ran);
+        System.out.printf("scope Javadoc: %d examples compile, %d of them ran%n", results.size(), ran);
     }
 }

@@ -475,7 +475,7 @@ final class Snippets {
         Map<Path, Block> files = new LinkedHashMap<>();
         for (Map.Entry<Block, Shape> entry : compiled.entrySet()) {
             Block block = entry.getKey();
-            if (!block.text().matches("(?s).*\\bvoid main\\s*\\(.*")) {
+            if (!runnable(block, entry.getValue())) {
                 continue;
             }
             int index = blocks.indexOf(block);
@@ -492,7 +492,9 @@ final class Snippets {
         }
         try (URLClassLoader loader = new URLClassLoader(new URL[] {out.toUri().toURL()}, Snippets.class.getClassLoader())) {
             for (Block block : files.values()) {
-                Throwable failure = runMain(loader, packageOf(blocks.indexOf(block)));
+                int index = blocks.indexOf(block);
+                Throwable failure = fixture == null ? runMain(loader, packageOf(index))
+                        : runExample(loader, packageOf(index) + "." + className(block, index), block);
                 ran.add(block);
                 if (failure != null) {
                     failures.put(block, failure);
@@ -500,6 +502,46 @@ final class Snippets {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Self-contained blocks run when they declare {@code main}; fragments on a fixture run when
+     * they compiled as a method body ({@code example()}).
+     */
+    private boolean runnable(Block block, Shape shape) {
+        if (fixture == null) {
+            return block.text().matches("(?s).*\\bvoid main\\s*\\(.*");
+        }
+        return shape == Shape.VOID_METHOD || shape == Shape.VALUE_METHOD || shape == Shape.MEMBERS_THEN_STATEMENTS;
+    }
+
+    /** "// ... throws SomeException" at the end of a comment, or followed by ':' or '.'. */
+    private static final Pattern EXPECTED = Pattern.compile("//.*\\bthrows (\\w+)(?:[:.].*)?$", Pattern.MULTILINE);
+
+    /**
+     * Runs a fragment's {@code example()} on a new instance of its class (the fixture), then closes
+     * the instance if the fixture is {@link AutoCloseable}. A fragment whose comment ends with
+     * {@code throws SomeException} (or continues after it with ':' or '.') must throw that; any
+     * other must return normally.
+     */
+    private static @Nullable Throwable runExample(ClassLoader loader, String className, Block block) {
+        try {
+            Class<?> type = Class.forName(className, true, loader);
+            Method example = type.getDeclaredMethod("example");
+            Throwable thrown = invoke(type, example);
+            Matcher expected = EXPECTED.matcher(block.text());
+            if (expected.find()) {
+                String name = expected.group(1);
+                if (thrown == null || !thrown.getClass().getSimpleName().equals(name)) {
+                    return new AssertionError("the example says it throws " + name + ", but it "
+                            + (thrown == null ? "returned normally" : "threw " + thrown), thrown);
+                }
+                return null;
+            }
+            return thrown;
+        } catch (Exception e) {
+            return e;
         }
     }
 
@@ -531,21 +573,32 @@ final class Snippets {
     private static @Nullable Throwable invoke(Class<?> type, Method method) throws Exception {
         method.setAccessible(true);
         Object target = null;
-        if (!Modifier.isStatic(method.getModifiers())) {
-            var constructor = type.getDeclaredConstructor();
-            constructor.setAccessible(true);
-            target = constructor.newInstance();
-        }
         Object[] arguments = method.getParameterCount() == 0 ? new Object[0] : new Object[] {new String[0]};
         AtomicReference<@Nullable Throwable> thrown = new AtomicReference<>();
         Object receiver = target;
         Thread runner = Thread.ofPlatform().name("snippet-main").start(() -> {
+            Object instance = receiver;
             try {
-                method.invoke(receiver, arguments);
+                if (instance == null && !Modifier.isStatic(method.getModifiers())) {
+                    var constructor = type.getDeclaredConstructor();   // on this thread: it owns the fixture's scope
+                    constructor.setAccessible(true);
+                    instance = constructor.newInstance();
+                }
+                method.invoke(instance, arguments);
             } catch (java.lang.reflect.InvocationTargetException e) {
                 thrown.set(e.getCause());
             } catch (Throwable e) {
                 thrown.set(e);
+            } finally {
+                if (instance instanceof AutoCloseable closeable) {
+                    try {
+                        closeable.close();
+                    } catch (Exception e) {
+                        if (thrown.get() == null) {
+                            thrown.set(e);
+                        }
+                    }
+                }
             }
         });
         runner.join(60_000);
@@ -585,7 +638,7 @@ final class Snippets {
             if (failure != null) {
                 java.io.StringWriter trace = new java.io.StringWriter();
                 failure.printStackTrace(new java.io.PrintWriter(trace));
-                report.append(block.where(1)).append(": the block compiles, but running its main() threw ")
+                report.append(block.where(1)).append(": the block compiles, but running it threw ")
                         .append(trace).append('\n');
             }
         }
