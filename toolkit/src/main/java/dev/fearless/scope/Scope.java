@@ -426,8 +426,9 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      * @throws NullPointerException if {@code task} is null
      * @throws WrongThreadException if the calling thread is neither the owner nor a task of this scope
      * @throws ScopeClosedException if the scope is closed or already joined
-     * @throws RejectedExecutionException if the thread factory returned null or a started thread, or every
-     *     permit of {@link Builder#maxConcurrency(int, WhenFull)} is held under {@link WhenFull#REJECT}
+     * @throws RejectedExecutionException if the thread factory returned null or a started thread, or
+     *     every permit of {@link Builder#maxConcurrency(int, WhenFull)} is held under
+     *     {@link WhenFull#REJECT}
      */
     public <U extends T> Task<U> fork(Callable<? extends U> task) {
         Objects.requireNonNull(task, "task");
@@ -444,8 +445,9 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      * @throws NullPointerException if {@code task} is null
      * @throws WrongThreadException if the calling thread is neither the owner nor a task of this scope
      * @throws ScopeClosedException if the scope is closed or already joined
-     * @throws RejectedExecutionException if the thread factory returned null or a started thread, or every
-     *     permit of {@link Builder#maxConcurrency(int, WhenFull)} is held under {@link WhenFull#REJECT}
+     * @throws RejectedExecutionException if the thread factory returned null or a started thread, or
+     *     every permit of {@link Builder#maxConcurrency(int, WhenFull)} is held under
+     *     {@link WhenFull#REJECT}
      */
     public Task<T> fork(Runnable task) {
         Objects.requireNonNull(task, "task");
@@ -509,8 +511,8 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      * @throws NullPointerException if {@code task} is null
      * @throws WrongThreadException if the calling thread is neither the owner nor a task of this scope
      * @throws ScopeClosedException if the scope is closed or already joined
-     * @throws RejectedExecutionException if the thread factory returned null or a started thread, or too many daemons
-     *     are running
+     * @throws RejectedExecutionException if the thread factory returned null or a started thread, or
+     *     too many daemons are running
      */
     public Task<T> forkDaemon(Runnable task) {
         Objects.requireNonNull(task, "task");
@@ -541,8 +543,9 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      * @throws IllegalArgumentException if {@code delay} is negative
      * @throws WrongThreadException if the calling thread is neither the owner nor a task of this scope
      * @throws ScopeClosedException if the scope is closed or already joined
-     * @throws RejectedExecutionException if the thread factory returned null or a started thread, or every
-     *     permit of {@link Builder#maxConcurrency(int, WhenFull)} is held under {@link WhenFull#REJECT}
+     * @throws RejectedExecutionException if the thread factory returned null or a started thread, or
+     *     every permit of {@link Builder#maxConcurrency(int, WhenFull)} is held under
+     *     {@link WhenFull#REJECT}
      */
     public <U extends T> Task<U> schedule(Duration delay, Callable<? extends U> task) {
         long nanos = Timer.delayNanos(delay, "delay");
@@ -565,8 +568,9 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      * @throws IllegalArgumentException if {@code delay} is negative
      * @throws WrongThreadException if the calling thread is neither the owner nor a task of this scope
      * @throws ScopeClosedException if the scope is closed or already joined
-     * @throws RejectedExecutionException if the thread factory returned null or a started thread, or every
-     *     permit of {@link Builder#maxConcurrency(int, WhenFull)} is held under {@link WhenFull#REJECT}
+     * @throws RejectedExecutionException if the thread factory returned null or a started thread, or
+     *     every permit of {@link Builder#maxConcurrency(int, WhenFull)} is held under
+     *     {@link WhenFull#REJECT}
      */
     public Task<T> schedule(Duration delay, Runnable task) {
         long nanos = Timer.delayNanos(delay, "delay");
@@ -606,8 +610,8 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      *     positive
      * @throws WrongThreadException if the calling thread is neither the owner nor a task of this scope
      * @throws ScopeClosedException if the scope is closed or already joined
-     * @throws RejectedExecutionException if the thread factory returned null or a started thread, or too many daemons
-     *     are running
+     * @throws RejectedExecutionException if the thread factory returned null or a started thread, or
+     *     too many daemons are running
      */
     public Task<T> scheduleAtFixedRate(Duration initialDelay, Duration period, Runnable task) {
         long first = Timer.delayNanos(initialDelay, "initialDelay");
@@ -639,8 +643,8 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      *     positive
      * @throws WrongThreadException if the calling thread is neither the owner nor a task of this scope
      * @throws ScopeClosedException if the scope is closed or already joined
-     * @throws RejectedExecutionException if the thread factory returned null or a started thread, or too many daemons
-     *     are running
+     * @throws RejectedExecutionException if the thread factory returned null or a started thread, or
+     *     too many daemons are running
      */
     public Task<T> scheduleWithFixedDelay(Duration initialDelay, Duration delay, Runnable task) {
         long first = Timer.delayNanos(initialDelay, "initialDelay");
@@ -1368,7 +1372,8 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      * @throws NullPointerException if {@code tasks} or any element is null
      */
     @SafeVarargs
-    public static <V extends @Nullable Object> V raceResult(Callable<? extends V>... tasks) throws InterruptedException {
+    public static <V extends @Nullable Object> V raceResult(Callable<? extends V>... tasks)
+            throws InterruptedException {
         Objects.requireNonNull(tasks, "tasks");
         List<Callable<? extends V>> list = new ArrayList<>(tasks.length);
         for (Callable<? extends V> task : tasks) {
@@ -1691,9 +1696,9 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
          * <ul>
          *   <li>{@link WhenFull#WAIT}: {@code fork} returns at once, as always; the task's own
          *       thread waits for a permit (a fair semaphore: first come, first served) before it
-         *       runs the body, counted by {@link Scope#waiting()}. The wait is interruptible: cancelling the task or the
-         *       scope (policy, deadline, {@code cancel()}, {@code close()}) ends it as
-         *       {@link Task.State#CANCELLED} without running the body. Forking never blocks, so
+         *       runs the body, counted by {@link Scope#waiting()}. The wait is interruptible:
+         *       cancelling the task or the scope (policy, deadline, {@code cancel()},
+         *       {@code close()}) ends it as {@link Task.State#CANCELLED} without running the body. Forking never blocks, so
          *       tasks that fork more tasks into the scope cannot deadlock on the limit. The
          *       {@link ThreadFactory} is called at fork time, also for a task that must wait: the
          *       limit bounds running bodies, not threads (with virtual threads a waiting task is

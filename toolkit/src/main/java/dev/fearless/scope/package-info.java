@@ -28,7 +28,8 @@
  * {@link java.lang.InterruptedException} (owner interrupted; nothing cancelled). Misuse throws
  * {@link java.lang.WrongThreadException}, {@link dev.fearless.scope.ScopeClosedException} or
  * {@link dev.fearless.scope.StructureViolationException}, with a message that names the thread and
- * says how to fix it.
+ * says how to fix it. The scope's own exceptions share the sealed base
+ * {@link dev.fearless.scope.ScopeException}.
  */
 @NullMarked
 package dev.fearless.scope;
