@@ -33,11 +33,13 @@ import org.jspecify.annotations.Nullable;
  * returns.
  *
  * <pre>{@code
- * try (var scope = Scope.open()) {                          // all must succeed; first failure cancels the rest
- *     Task<User> user = scope.fork(() -> users.find(id));
- *     Task<List<Order>> orders = scope.fork(() -> orderDb.ordersOf(id));
- *     scope.join();                                         // throws ScopeFailedException on the first failure
- *     return new Page(user.get(), orders.get());
+ * Page page(String id) throws InterruptedException {
+ *     try (var scope = Scope.open()) {                  // all must succeed; first failure cancels the rest
+ *         Task<User> user = scope.fork(() -> users.find(id));
+ *         Task<List<Order>> orders = scope.fork(() -> orderDb.ordersOf(id));
+ *         scope.join();                                 // throws ScopeFailedException on the first failure
+ *         return new Page(user.get(), orders.get());
+ *     }
  * }
  *
  * Quote best = Scope.race(() -> quoteA(), () -> quoteB()); // first success wins, losers are cancelled
@@ -65,6 +67,10 @@ import org.jspecify.annotations.Nullable;
  *       {@link #scheduleWithFixedDelay} are periodic daemons, {@link #schedule(Duration, Callable)}
  *       an ordinary task that starts after a delay. Each timer is one sleeping thread of the
  *       scope (virtual by default), never a scheduler thread, and stops with the scope.</li>
+ *   <li><b>Limits.</b> {@link Builder#maxConcurrency(int, WhenFull)} bounds how many task bodies run
+ *       at once: a fork beyond it waits for a permit on its own thread, or is rejected.
+ *       {@link Task#join()} waits for one task, {@link #raceResult(Callable[])} for the first to
+ *       finish.</li>
  *   <li><b>Cancellation.</b> {@link #cancel()} cancels the scope, {@link Task#cancel()} one task.
  *       Cancelling a task interrupts its thread and runs its
  *       {@linkplain Task#onCancel(Runnable) cancel hooks} (for blocking calls that ignore
@@ -85,7 +91,11 @@ import org.jspecify.annotations.Nullable;
  *       thread may {@code cancel()}.</li>
  *   <li>Forking after {@code join()} returned or after {@code close()} throws
  *       {@link ScopeClosedException}. Forking into a scope that is cancelled but still open returns a
- *       task that is already {@link Task.State#CANCELLED} and never runs.</li>
+ *       task that is already {@link Task.State#CANCELLED} and never runs; the thread factory is not
+ *       called for it.</li>
+ *   <li>The {@link ThreadFactory} must return a new, unstarted thread: a thread that is not
+ *       {@link Thread.State#NEW} is refused with {@link RejectedExecutionException} and the scope is
+ *       left as it was (the task is not forked, and never runs on that thread).</li>
  *   <li>Scopes opened by one thread nest: closing a scope while scopes opened after it by the same
  *       thread are still open closes those first (innermost first) and then throws
  *       {@link StructureViolationException}; so does a task that ends without closing a scope it
@@ -187,9 +197,16 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      * The deadline is enforced by the owner while it waits in join() (parkNanos) and, for an owner
      * that is elsewhere, by one task on ForkJoinPool.commonPool()'s delay scheduler.
      *
+     * Limit. maxConcurrency is a fair Semaphore. A REJECT fork takes its permit with tryAcquire before
+     * calling the factory (given back on every path that does not start the thread); a WAIT task
+     * takes it on its own thread before the body (ScopeTask#awaitPermit), so fork never blocks and
+     * tasks forking into their own limited scope cannot deadlock. The task gives the permit back when
+     * its body has ended, before its state is final, so a Task.join() caller can fork at once.
+     *
      * Nesting. Each thread's innermost open scope is kept in the running ScopeTask (for task
      * threads) or a ThreadLocal (other threads); each scope remembers the one enclosing it, which
-     * gives the per-thread stack that close() checks.
+     * gives the per-thread stack that close() checks. open() reports scopeOpened (user code) before
+     * the new scope becomes the thread's innermost, so a listener that throws leaves no trace.
      */
 
     private static final long LIVE_MASK = (1L << 40) - 1;
@@ -383,7 +400,8 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      *         .policy(Policy.<Quote>firstSuccess())
      *         .timeout(Duration.ofMillis(300))
      *         .open()) {
-     *     ...
+     *     scope.fork(() -> quoteA());
+     *     Quote quote = scope.join();
      * }
      * }</pre>
      *
@@ -408,8 +426,9 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      * @throws NullPointerException if {@code task} is null
      * @throws WrongThreadException if the calling thread is neither the owner nor a task of this scope
      * @throws ScopeClosedException if the scope is closed or already joined
-     * @throws RejectedExecutionException if the thread factory returned null or a started thread, or every
-     *     permit of {@link Builder#maxConcurrency(int, WhenFull)} is held under {@link WhenFull#REJECT}
+     * @throws RejectedExecutionException if the thread factory returned null or a started thread, or
+     *     every permit of {@link Builder#maxConcurrency(int, WhenFull)} is held under
+     *     {@link WhenFull#REJECT}
      */
     public <U extends T> Task<U> fork(Callable<? extends U> task) {
         Objects.requireNonNull(task, "task");
@@ -426,8 +445,9 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      * @throws NullPointerException if {@code task} is null
      * @throws WrongThreadException if the calling thread is neither the owner nor a task of this scope
      * @throws ScopeClosedException if the scope is closed or already joined
-     * @throws RejectedExecutionException if the thread factory returned null or a started thread, or every
-     *     permit of {@link Builder#maxConcurrency(int, WhenFull)} is held under {@link WhenFull#REJECT}
+     * @throws RejectedExecutionException if the thread factory returned null or a started thread, or
+     *     every permit of {@link Builder#maxConcurrency(int, WhenFull)} is held under
+     *     {@link WhenFull#REJECT}
      */
     public Task<T> fork(Runnable task) {
         Objects.requireNonNull(task, "task");
@@ -491,8 +511,8 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      * @throws NullPointerException if {@code task} is null
      * @throws WrongThreadException if the calling thread is neither the owner nor a task of this scope
      * @throws ScopeClosedException if the scope is closed or already joined
-     * @throws RejectedExecutionException if the thread factory returned null or a started thread, or too many daemons
-     *     are running
+     * @throws RejectedExecutionException if the thread factory returned null or a started thread, or
+     *     too many daemons are running
      */
     public Task<T> forkDaemon(Runnable task) {
         Objects.requireNonNull(task, "task");
@@ -523,8 +543,9 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      * @throws IllegalArgumentException if {@code delay} is negative
      * @throws WrongThreadException if the calling thread is neither the owner nor a task of this scope
      * @throws ScopeClosedException if the scope is closed or already joined
-     * @throws RejectedExecutionException if the thread factory returned null or a started thread, or every
-     *     permit of {@link Builder#maxConcurrency(int, WhenFull)} is held under {@link WhenFull#REJECT}
+     * @throws RejectedExecutionException if the thread factory returned null or a started thread, or
+     *     every permit of {@link Builder#maxConcurrency(int, WhenFull)} is held under
+     *     {@link WhenFull#REJECT}
      */
     public <U extends T> Task<U> schedule(Duration delay, Callable<? extends U> task) {
         long nanos = Timer.delayNanos(delay, "delay");
@@ -547,8 +568,9 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      * @throws IllegalArgumentException if {@code delay} is negative
      * @throws WrongThreadException if the calling thread is neither the owner nor a task of this scope
      * @throws ScopeClosedException if the scope is closed or already joined
-     * @throws RejectedExecutionException if the thread factory returned null or a started thread, or every
-     *     permit of {@link Builder#maxConcurrency(int, WhenFull)} is held under {@link WhenFull#REJECT}
+     * @throws RejectedExecutionException if the thread factory returned null or a started thread, or
+     *     every permit of {@link Builder#maxConcurrency(int, WhenFull)} is held under
+     *     {@link WhenFull#REJECT}
      */
     public Task<T> schedule(Duration delay, Runnable task) {
         long nanos = Timer.delayNanos(delay, "delay");
@@ -588,8 +610,8 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      *     positive
      * @throws WrongThreadException if the calling thread is neither the owner nor a task of this scope
      * @throws ScopeClosedException if the scope is closed or already joined
-     * @throws RejectedExecutionException if the thread factory returned null or a started thread, or too many daemons
-     *     are running
+     * @throws RejectedExecutionException if the thread factory returned null or a started thread, or
+     *     too many daemons are running
      */
     public Task<T> scheduleAtFixedRate(Duration initialDelay, Duration period, Runnable task) {
         long first = Timer.delayNanos(initialDelay, "initialDelay");
@@ -621,8 +643,8 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      *     positive
      * @throws WrongThreadException if the calling thread is neither the owner nor a task of this scope
      * @throws ScopeClosedException if the scope is closed or already joined
-     * @throws RejectedExecutionException if the thread factory returned null or a started thread, or too many daemons
-     *     are running
+     * @throws RejectedExecutionException if the thread factory returned null or a started thread, or
+     *     too many daemons are running
      */
     public Task<T> scheduleWithFixedDelay(Duration initialDelay, Duration delay, Runnable task) {
         long first = Timer.delayNanos(initialDelay, "initialDelay");
@@ -1350,7 +1372,8 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      * @throws NullPointerException if {@code tasks} or any element is null
      */
     @SafeVarargs
-    public static <V extends @Nullable Object> V raceResult(Callable<? extends V>... tasks) throws InterruptedException {
+    public static <V extends @Nullable Object> V raceResult(Callable<? extends V>... tasks)
+            throws InterruptedException {
         Objects.requireNonNull(tasks, "tasks");
         List<Callable<? extends V>> list = new ArrayList<>(tasks.length);
         for (Callable<? extends V> task : tasks) {
@@ -1672,10 +1695,10 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
          * timers are not counted. What happens to a fork beyond the limit:
          * <ul>
          *   <li>{@link WhenFull#WAIT}: {@code fork} returns at once, as always; the task's own
-         *       thread waits for a permit (in fork order) before it runs the body, counted by
-         *       {@link Scope#waiting()}. The wait is interruptible: cancelling the task or the
-         *       scope (policy, deadline, {@code cancel()}, {@code close()}) ends it as
-         *       {@link Task.State#CANCELLED} without running the body. Forking never blocks, so
+         *       thread waits for a permit (a fair semaphore: first come, first served) before it
+         *       runs the body, counted by {@link Scope#waiting()}. The wait is interruptible:
+         *       cancelling the task or the scope (policy, deadline, {@code cancel()},
+         *       {@code close()}) ends it as {@link Task.State#CANCELLED} without running the body. Forking never blocks, so
          *       tasks that fork more tasks into the scope cannot deadlock on the limit. The
          *       {@link ThreadFactory} is called at fork time, also for a task that must wait: the
          *       limit bounds running bodies, not threads (with virtual threads a waiting task is
@@ -1685,6 +1708,16 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
          *       when every permit is held, before calling the thread factory, and the scope is left
          *       as it was.</li>
          * </ul>
+         * A task gives its permit back when its body has returned or thrown, before its state is
+         * final (so after {@link Task#join()} the permit is free); a cancelled task whose body
+         * still runs holds its permit until the body returns.
+         *
+         * <pre>{@code
+         * try (var scope = Scope.builder().name("crawler").maxConcurrency(16).open()) {
+         *     scope.fork(() -> crawl(root, scope));    // crawl() forks every link into the same scope
+         *     scope.join();                            // at most 16 pages are fetched at once
+         * }
+         * }</pre>
          *
          * @param limit the most task bodies running at once; positive
          * @param whenFull what a fork beyond the limit does

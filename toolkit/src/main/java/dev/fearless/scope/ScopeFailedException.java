@@ -14,6 +14,7 @@ package dev.fearless.scope;
  *     scope.fork(() -> inventory.reserve(order));
  *     scope.fork(() -> payments.charge(order));
  *     scope.join();
+ *     return Result.confirmed();
  * } catch (ScopeFailedException e) {
  *     if (e.getCause() instanceof PaymentDeclinedException declined) {
  *         return Result.declined(declined);

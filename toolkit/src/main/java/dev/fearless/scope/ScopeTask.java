@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,6 +43,15 @@ final class ScopeTask<T extends @Nullable Object> implements Task<T>, Runnable {
      * A task cancelled before its thread started skips the body. finish() always ends with
      * scope.taskTerminated(), in a finally block, whatever the body or the policy throw (Errors
      * included): the scope's live count can never stay above zero for a thread that is gone.
+     *
+     * Limits and rogue threads. A task of a scope with a
+     * maxConcurrency WAIT limit first takes a permit (interruptibly; a cancel interrupts the wait)
+     * and gives it back first thing in finish(). A thread its factory started before fork() could
+     * count the task finds `launched` unset and returns at once: fork() rejected that thread.
+     *
+     * Joining. `joiners` is null, a CountDownLatch created by the first joiner, or JOINERS_DONE. The
+     * winner of the state CAS swaps in JOINERS_DONE and counts the latch down; a joiner publishes
+     * the latch and then re-reads the state (Dekker-style, both volatile), so no wake-up is lost.
      */
 
     static final ScopedValue<ScopeTask<?>> CURRENT = ScopedValue.newInstance();
@@ -195,7 +205,7 @@ final class ScopeTask<T extends @Nullable Object> implements Task<T>, Runnable {
         if (!waitsForPermit || permits == null) {
             return true;
         }
-        if (permits.tryAcquire()) {
+        if (permits.tryAcquire(0, TimeUnit.NANOSECONDS)) {   // honours fairness, unlike tryAcquire()
             permitHeld = true;
             return true;
         }

@@ -8,11 +8,13 @@
  * deadline cancels everything still running. Nothing here needs {@code --enable-preview}.
  *
  * <pre>{@code
- * try (var scope = Scope.open()) {                          // all must succeed
- *     Task<User> user = scope.fork(() -> users.find(id));
- *     Task<List<Order>> orders = scope.fork(() -> orderDb.ordersOf(id));
- *     scope.join();                                         // first failure cancels the rest
- *     return new Page(user.get(), orders.get());
+ * Page page(String id) throws InterruptedException {
+ *     try (var scope = Scope.open()) {                  // all must succeed
+ *         Task<User> user = scope.fork(() -> users.find(id));
+ *         Task<List<Order>> orders = scope.fork(() -> orderDb.ordersOf(id));
+ *         scope.join();                                 // first failure cancels the rest
+ *         return new Page(user.get(), orders.get());
+ *     }
  * }
  *
  * Quote best = Scope.race(() -> quoteA(), () -> quoteB()); // first success wins
@@ -26,7 +28,8 @@
  * {@link java.lang.InterruptedException} (owner interrupted; nothing cancelled). Misuse throws
  * {@link java.lang.WrongThreadException}, {@link dev.fearless.scope.ScopeClosedException} or
  * {@link dev.fearless.scope.StructureViolationException}, with a message that names the thread and
- * says how to fix it.
+ * says how to fix it. The scope's own exceptions share the sealed base
+ * {@link dev.fearless.scope.ScopeException}.
  */
 @NullMarked
 package dev.fearless.scope;

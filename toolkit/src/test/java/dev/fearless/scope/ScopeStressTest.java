@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
  * of the scopes is alive, and every task's outcome was reported to its policy exactly once. Run it
  * at a larger scale with {@code -Dstress.scale=N} (N times the tasks; default 1).
  */
-@Timeout(120)
+@Timeout(600)                                     // a hang guard; -Dstress.scale=N runs N times longer
 class ScopeStressTest {
 
     private static final int MIN_TASKS = 10_000 * Math.max(1, Integer.getInteger("stress.scale", 1));

@@ -1,0 +1,80 @@
+package dev.fearless.docs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Every {@code ```java} block of the repository's README.md compiles against the toolkit and its
+ * test class path, self-contained: a block declares what it uses (or relies on the standard
+ * imports of {@link Snippets}); a block with a {@code main} method is also run. A failure names
+ * the README line of each error.
+ */
+@Timeout(300)
+class ReadmeExamplesTest {
+
+    /**
+     * README sections (the start of their {@code ##} heading) whose blocks were not yet
+     * self-contained when this test was written, because other changes were converting them at
+     * the same time: their failures are printed, not asserted. Remove an entry as soon as its
+     * section compiles; once this set is empty, every block of the README is checked.
+     */
+    private static final Set<String> PENDING_SECTIONS = Set.of(
+            "Channels",
+            "Shared state with ownership rules",
+            "Locking several things without deadlock",
+            "Calling async APIs",
+            "Telemetry and context propagation");
+
+    @Test
+    void everyJavaBlockOfTheReadmeCompiles_andThoseWithMainRun() {
+        String other = System.getProperty("readme.path");   // to check another version of the file
+        Path readme = other != null ? Path.of(other) : Snippets.findUp("README.md");
+        List<Snippets.Block> blocks = Snippets.markdownBlocks(readme);
+        assertFalse(blocks.isEmpty(), "no ```java block found in " + readme);
+        List<Snippets.Result> results = new Snippets(null, true).check(blocks);
+        Map<Boolean, List<Snippets.Result>> byPending = results.stream().collect(Collectors.partitioningBy(
+                result -> PENDING_SECTIONS.stream().anyMatch(result.block().section()::startsWith)));
+        String pending = Snippets.failures(byPending.get(true));
+        if (!pending.isEmpty()) {
+            System.out.println("README.md blocks in sections still being converted (not asserted):\n" + pending);
+        }
+        assertEquals("", Snippets.failures(byPending.get(false)), "README.md examples");
+        assertTrue(results.stream().anyMatch(Snippets.Result::ran), "the quick start has a main() and runs");
+        System.out.printf("README.md: %d java blocks, %d compile, %d ran%n", results.size(),
+                results.stream().filter(Snippets.Result::compiled).count(),
+                results.stream().filter(Snippets.Result::ran).count());
+    }
+
+    @Test
+    void theHarnessReportsABrokenBlockWithItsLine() {
+        Snippets.Block broken = new Snippets.Block("README.md", 40, List.of(
+                "import dev.fearless.scope.Scope;",
+                "",
+                "try (var scope = Scope.open()) {",
+                "    var orders = scope.fork(() -> orders.size());   // the variable being declared",
+                "    scope.join();",
+                "}"));
+        Snippets.Block intended = new Snippets.Block("README.md", 90, List.of(
+                "// does not compile",
+                "int x = \"text\";"));
+        Snippets.Block throwing = new Snippets.Block("README.md", 120, List.of(
+                "void main() {",
+                "    throw new IllegalStateException(\"example failed\");",
+                "}"));
+        String report = Snippets.failures(new Snippets(null, true).check(List.of(broken, intended, throwing)));
+        assertTrue(report.contains("README.md:40: the block does not compile"), report);
+        assertTrue(report.contains("README.md:43: "), report);
+        assertFalse(report.contains("README.md:90"), report);
+        assertTrue(report.contains("README.md:120: the block compiles, but running it threw"), report);
+        assertTrue(report.contains("example failed"), report);
+    }
+}
