@@ -166,7 +166,8 @@ public final class SampleService implements AutoCloseable {
     private final DashboardData dashboardData;
     private final byte[] dashboardPage;
 
-    private final Channel<Exchange> queue = Channel.buffered(QUEUE_CAPACITY, "http.queue");
+    private final int workers;
+    private final Channel<Exchange> queue;
     private final AtomicInteger busyWorkers = new AtomicInteger();
     private final Thread workersOwner;
     private final VirtualExecutor ops;
@@ -179,7 +180,9 @@ public final class SampleService implements AutoCloseable {
     private volatile State state = State.STARTING;
     private final Object closeLock = new Object();
 
-    private SampleService(String host, int port) throws Exception {
+    private SampleService(String host, int port, int workers, int queueCapacity) throws Exception {
+        this.workers = workers;
+        this.queue = Channel.buffered(queueCapacity, "http.queue");
         if (LockOrderChecker.mode() == LockOrderChecker.Mode.OFF) {
             LockOrderChecker.setMode(LockOrderChecker.Mode.WARN);  // log and count lock-order inversions
         }
@@ -199,7 +202,7 @@ public final class SampleService implements AutoCloseable {
         Gauge.builder("sample.http.workers.busy", busyWorkers, AtomicInteger::get)
                 .description("api-lane workers handling a request now (exact; at most sample_http_workers)")
                 .register(registry);
-        Gauge.builder("sample.http.workers", () -> WORKERS).register(registry);
+        Gauge.builder("sample.http.workers", () -> workers).register(registry);
 
         watchdog = DeadlockWatchdog.start(Duration.ofSeconds(5)); // real deadlocks, virtual threads included
         bank = new Bank(ACCOUNTS, INITIAL_BALANCE);
@@ -252,8 +255,13 @@ public final class SampleService implements AutoCloseable {
      * @throws IOException if the server cannot bind
      */
     public static SampleService start(String host, int port) throws IOException {
+        return start(host, port, WORKERS, QUEUE_CAPACITY);
+    }
+
+    /** For tests: a service with a smaller api lane. */
+    static SampleService start(String host, int port, int workers, int queueCapacity) throws IOException {
         try {
-            return new SampleService(InetAddress.getByName(host).getHostAddress(), port);
+            return new SampleService(InetAddress.getByName(host).getHostAddress(), port, workers, queueCapacity);
         } catch (IOException | RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -393,6 +401,11 @@ public final class SampleService implements AutoCloseable {
             request.addFailureListener(_ -> gone = true);   // the client went away or timed out
         }
 
+        /**
+         * Whether Jetty has seen this request's connection fail (idle timeout, reset, a failed
+         * write). A client that closed its socket quietly is only seen when Jetty next reads from
+         * it, which HTTP/1.1 does after the answer; {@link #MAX_QUEUE_WAIT} bounds that case.
+         */
         boolean clientGone() {
             return gone || !request.getConnectionMetaData().getConnection().getEndPoint().isOpen();
         }
@@ -622,10 +635,10 @@ public final class SampleService implements AutoCloseable {
         }
     }
 
-    /** The api lane: {@value #WORKERS} tasks of one long-lived scope, each taking requests from the queue. */
+    /** The api lane: {@code workers} tasks of one long-lived scope, each taking requests from the queue. */
     private void runWorkers() {
         try (var scope = Scope.builder().name("http-workers").open()) {
-            for (int i = 0; i < WORKERS; i++) {
+            for (int i = 0; i < workers; i++) {
                 scope.fork(() -> {
                     for (Exchange exchange : queue) {              // until done() and drained
                         busyWorkers.incrementAndGet();
@@ -636,6 +649,9 @@ public final class SampleService implements AutoCloseable {
                             } else {
                                 serve(exchange);
                             }
+                        } catch (RuntimeException e) {             // a bug must not end the lane's worker
+                            log.error("{} {} could not be answered", exchange.method, exchange.path, e);
+                            exchange.callback.failed(e);
                         } finally {
                             busyWorkers.decrementAndGet();
                         }
