@@ -223,6 +223,8 @@ public final class SampleService implements AutoCloseable {
         config.setSendServerVersion(false);
         config.setSendXPoweredBy(false);
         config.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+        config.setUseInputDirectByteBuffers(false);          // buffers on the heap: -Xmx bounds them too
+        config.setUseOutputDirectByteBuffers(false);
         connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(config));
         connector.setHost(host);
         connector.setPort(port);

@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
+import dev.fearless.samples.testing.RawHttp;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.net.Socket;
 import java.net.http.HttpClient;
@@ -74,43 +72,12 @@ class HostileClientTest {
 
     /** Sends {@code head} (CRLF line ends added) and {@code body} and reads one response. */
     static Raw raw(String head, byte[] body) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", service.port())) {
-            socket.setSoTimeout(20_000);
-            OutputStream out = socket.getOutputStream();
-            out.write((head.replace("\n", "\r\n") + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            out.write(body);
-            out.flush();
-            return read(socket.getInputStream());
-        }
+        RawHttp.Response response = RawHttp.exchange(service.port(), head, body);
+        return new Raw(response.status(), response.headers(), response.body());
     }
 
     static Raw raw(String head) throws IOException {
         return raw(head, new byte[0]);
-    }
-
-    static Raw read(InputStream in) throws IOException {
-        String statusLine = line(in);
-        int status = Integer.parseInt(statusLine.split(" ")[1]);
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (String line = line(in); !line.isEmpty(); line = line(in)) {
-            int colon = line.indexOf(':');
-            headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
-        }
-        int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
-        return new Raw(status, headers, new String(in.readNBytes(length), StandardCharsets.UTF_8));
-    }
-
-    static String line(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        for (int c = in.read(); c != '\n'; c = in.read()) {
-            if (c < 0) {
-                throw new IOException("connection closed in the middle of a response: " + line);
-            }
-            if (c != '\r') {
-                line.write(c);
-            }
-        }
-        return line.toString(StandardCharsets.ISO_8859_1);
     }
 
     static String host() {
