@@ -12,6 +12,7 @@ import dev.fearless.metrics.FearlessMetrics;
 import dev.fearless.scope.Scope;
 import dev.fearless.scope.ScopeFailedException;
 import dev.fearless.scope.Task;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -52,6 +53,7 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -169,6 +171,7 @@ public final class SampleService implements AutoCloseable {
     private final int workers;
     private final Channel<Exchange> queue;
     private final AtomicInteger busyWorkers = new AtomicInteger();
+    private final Counter abandoned;
     private final Thread workersOwner;
     private final VirtualExecutor ops;
     private final VirtualExecutor self;
@@ -203,6 +206,8 @@ public final class SampleService implements AutoCloseable {
                 .description("api-lane workers handling a request now (exact; at most sample_http_workers)")
                 .register(registry);
         Gauge.builder("sample.http.workers", () -> workers).register(registry);
+        abandoned = Counter.builder("sample.http.abandoned")
+                .description("admitted requests not processed because their client was gone").register(registry);
 
         watchdog = DeadlockWatchdog.start(Duration.ofSeconds(5)); // real deadlocks, virtual threads included
         bank = new Bank(ACCOUNTS, INITIAL_BALANCE);
@@ -343,13 +348,8 @@ public final class SampleService implements AutoCloseable {
             }
             state = State.DRAINING;
             try {
-                graceful.shutdown().get(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Exception e) {
-                log.warn("requests still in progress after {} ms; stopping anyway", DRAIN_TIMEOUT.toMillis());
-            }
-            try {
+                // closes the connector (no new connections), then waits up to the stop timeout
+                // (DRAIN_TIMEOUT) for the GracefulHandler to see every request in progress end
                 server.stop();
             } catch (Exception e) {
                 log.warn("stopping the server failed", e);
@@ -670,7 +670,8 @@ public final class SampleService implements AutoCloseable {
     /** Runs the handler of an admitted request (any lane) and writes its answer. */
     private void serve(Exchange exchange) {
         if (exchange.clientGone()) {
-            exchange.callback.failed(new IOException("the client went away before its request was handled"));
+            abandoned.increment();
+            exchange.callback.failed(new EofException("the client went away before its request was handled"));  // quiet
             return;
         }
         Reply reply;

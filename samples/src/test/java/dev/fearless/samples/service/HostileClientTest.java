@@ -297,9 +297,16 @@ class HostileClientTest {
     void closeDrainsARequestInProgressThenRefusesConnections() throws Exception {
         SampleService other = SampleService.start("127.0.0.1", 0);
         try (HttpClient own = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
-            CompletableFuture<HttpResponse<String>> inFlight = own.sendAsync(HttpRequest.newBuilder(
-                    other.baseUri().resolve("/api/aggregate?deadlineMs=10000")).build(), HttpResponse.BodyHandlers.ofString());
-            await().atMost(Duration.ofSeconds(10)).until(() -> other.busyWorkers() == 1);
+            CompletableFuture<HttpResponse<String>> inFlight;
+            int attempts = 0;
+            do {                                             // until close() catches an aggregate (20-400 ms) in progress
+                assertTrue(attempts++ < 50, "never caught a request in progress");
+                inFlight = own.sendAsync(HttpRequest.newBuilder(other.baseUri().resolve("/api/aggregate?deadlineMs=10000"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                CompletableFuture<HttpResponse<String>> sent = inFlight;
+                await().pollInterval(Duration.ofMillis(1)).atMost(Duration.ofSeconds(10))
+                        .until(() -> other.busyWorkers() == 1 || sent.isDone());
+            } while (inFlight.isDone());
             int port = other.port();
             other.close();
             assertEquals(SampleService.State.STOPPED, other.state());
