@@ -52,6 +52,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Handler;
@@ -130,6 +131,13 @@ public final class SampleService implements AutoCloseable {
     /** A connection silent this long (between requests or in the middle of one) is closed. */
     public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(3);
 
+    /**
+     * A connection that neither starts nor finishes a request for this long is closed: a request
+     * head dripped in, a byte at a time, just faster than {@link #IDLE_TIMEOUT}. Longer than the
+     * slowest answer (a 10 s aggregate deadline after a 1 s queue wait).
+     */
+    public static final Duration HEAD_TIMEOUT = Duration.ofSeconds(15);
+
     /** A request body must arrive completely within this; otherwise 408 and the connection closes. */
     public static final Duration BODY_TIMEOUT = Duration.ofSeconds(5);
 
@@ -172,6 +180,7 @@ public final class SampleService implements AutoCloseable {
     private final Channel<Exchange> queue;
     private final AtomicInteger busyWorkers = new AtomicInteger();
     private final Counter abandoned;
+    private final Counter headTimeouts;
     private final Thread workersOwner;
     private final VirtualExecutor ops;
     private final VirtualExecutor self;
@@ -208,6 +217,8 @@ public final class SampleService implements AutoCloseable {
         Gauge.builder("sample.http.workers", () -> workers).register(registry);
         abandoned = Counter.builder("sample.http.abandoned")
                 .description("admitted requests not processed because their client was gone").register(registry);
+        headTimeouts = Counter.builder("sample.http.head.timeouts")
+                .description("connections closed for making no progress in " + HEAD_TIMEOUT).register(registry);
 
         watchdog = DeadlockWatchdog.start(Duration.ofSeconds(5)); // real deadlocks, virtual threads included
         bank = new Bank(ACCOUNTS, INITIAL_BALANCE);
@@ -230,11 +241,13 @@ public final class SampleService implements AutoCloseable {
         config.setIdleTimeout(IDLE_TIMEOUT.toMillis());
         config.setUseInputDirectByteBuffers(false);          // buffers on the heap: -Xmx bounds them too
         config.setUseOutputDirectByteBuffers(false);
+        config.setOutputBufferSize(8 * 1024);                 // answers are small; 2,000 connections x 32 KiB is not
         connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(config));
         connector.setHost(host);
         connector.setPort(port);
         connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
         connector.setAcceptQueueSize(1024);
+        connector.addBean(new HeadDeadline());
         server.addConnector(connector);
         server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, connector));
         server.setErrorHandler(new JsonErrorHandler());
@@ -601,6 +614,29 @@ public final class SampleService implements AutoCloseable {
                         }
                     }
                 }));
+    }
+
+    /** Closes a connection that has made no progress (no request started or answered) for {@link #HEAD_TIMEOUT}. */
+    private final class HeadDeadline implements Connection.Listener {
+        @Override
+        public void onOpened(Connection connection) {
+            watch(connection, 0);
+        }
+
+        private void watch(Connection connection, long progressSeen) {
+            server.getScheduler().schedule(() -> {
+                if (!connection.getEndPoint().isOpen()) {
+                    return;
+                }
+                long progress = connection.getMessagesIn() + connection.getMessagesOut();
+                if (progress == progressSeen) {
+                    headTimeouts.increment();
+                    connection.getEndPoint().close();
+                } else {
+                    watch(connection, progress);
+                }
+            }, HEAD_TIMEOUT);
+        }
     }
 
     /** Hands the request to its lane, or answers 503 at once when the lane is full. */

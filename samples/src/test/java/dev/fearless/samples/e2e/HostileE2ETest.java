@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The hostile run of issue 18, bounded in count and time, loopback only, against the service in a
  * JVM of its own (as {@code exec:exec} starts it, {@code -Xmx256m}), so that its RSS can be read:
- * oversized exponents; 300 slow connections (headers, body, lying Content-Length); then 2,000
+ * oversized exponents; 300 slow connections (headers, body, lying Content-Length) and 30 that drip
+ * a header line every 2 s; then 2,000
  * connections calling {@code /api/composite} for 20 s. Throughout, a prober asks {@code /metrics}
  * and {@code /health} on fresh connections and a sampler reads the RSS. It checks that each probe
  * answered within 1 s, that refused requests got their 503 within 100 ms (99th percentile), that
@@ -45,6 +46,8 @@ import org.junit.jupiter.api.Timeout;
 class HostileE2ETest {
 
     static final int SLOW_CONNECTIONS = 300;
+    /** Beyond the issue's 300: a header line every 2 s, under the 3 s idle timeout. */
+    static final int DRIPPING_CONNECTIONS = 30;
     static final int OVERLOAD_CONNECTIONS = 2_000;
     static final Duration OVERLOAD = Duration.ofSeconds(20);
 
@@ -248,10 +251,15 @@ class HostileE2ETest {
             int kind = i % 3;
             threads.add(Thread.ofVirtual().start(() -> outcomes.computeIfAbsent(slowClient(kind), _ -> new LongAdder()).increment()));
         }
+        for (int i = 0; i < DRIPPING_CONNECTIONS; i++) {
+            threads.add(Thread.ofVirtual().start(() -> outcomes.computeIfAbsent(slowClient(3), _ -> new LongAdder()).increment()));
+        }
         for (Thread thread : threads) {
             thread.join();
         }
-        E2e.log("hostile: " + SLOW_CONNECTIONS + " slow connections: " + outcomes);
+        E2e.log("hostile: " + (SLOW_CONNECTIONS + DRIPPING_CONNECTIONS) + " slow connections: " + outcomes);
+        assertEquals(DRIPPING_CONNECTIONS, count(outcomes, "dripping-headers: closed"),
+                "every head dripped faster than the idle timeout is cut off by the head deadline: " + outcomes);
         assertEquals(SLOW_CONNECTIONS / 3, count(outcomes, "lying-length: 413"), "every lying Content-Length gets 413: " + outcomes);
         assertEquals(SLOW_CONNECTIONS / 3, count(outcomes, "slow-body: 408"), "every stalled body gets 408: " + outcomes);
         assertEquals(SLOW_CONNECTIONS / 3, count(outcomes, "slow-headers: closed"), "every slow head is cut off: " + outcomes);
@@ -266,14 +274,15 @@ class HostileE2ETest {
         String name = switch (kind) {
             case 0 -> "slow-headers";
             case 1 -> "slow-body";
-            default -> "lying-length";
+            case 2 -> "lying-length";
+            default -> "dripping-headers";
         };
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
             var out = socket.getOutputStream();
             var in = new java.io.BufferedInputStream(socket.getInputStream());
             String start = switch (kind) {
-                case 0 -> "GET /api/total HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n";
+                case 0, 3 -> "GET /api/total HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n";
                 case 1 -> "POST /api/transfer HTTP/1.1\r\nHost: 127.0.0.1:" + port
                         + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{";
                 default -> "POST /api/transfer HTTP/1.1\r\nHost: 127.0.0.1:" + port
@@ -281,8 +290,8 @@ class HostileE2ETest {
             };
             out.write(start.getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
-            socket.setSoTimeout(5_000);
-            for (int i = 0; i < 4; i++) {                        // one header line or body byte every 5 s
+            socket.setSoTimeout(kind == 3 ? 2_000 : 5_000);
+            for (int i = 0; i < (kind == 3 ? 20 : 4); i++) {     // a header line or body byte every 5 s (2 s)
                 try {
                     in.mark(1);
                     if (in.read() < 0) {
@@ -291,7 +300,7 @@ class HostileE2ETest {
                     in.reset();
                     return name + ": " + RawHttp.read(in).status();
                 } catch (java.net.SocketTimeoutException stillWaiting) {
-                    out.write((kind == 0 ? "X-Slow-" + i + ": x\r\n" : " ").getBytes(StandardCharsets.ISO_8859_1));
+                    out.write((kind == 1 ? " " : "X-Slow-" + i + ": x\r\n").getBytes(StandardCharsets.ISO_8859_1));
                     out.flush();
                 }
             }
