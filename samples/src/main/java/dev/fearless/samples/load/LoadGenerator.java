@@ -154,7 +154,7 @@ public final class LoadGenerator {
                         + (r().nextInt(4) == 0 ? "urgent" : "bulk"), "{\"text\":\"" + document() + "\"}")),
                 new Kind("composite", 0.06, Set.of(200, 502, 503, 504), () -> get("/api/composite")),
                 new Kind("pipeline", 0.04, Set.of(200, 503), () -> get("/api/pipeline")),
-                new Kind("metrics", 0.02, Set.of(200), () -> get("/metrics")));
+                new Kind("metrics", 0.02, Set.of(200, 503), () -> get("/metrics")));   // 503: the ops lane is full
     }
 
     private static ThreadLocalRandom r() {

@@ -12,6 +12,7 @@ import dev.fearless.metrics.FearlessMetrics;
 import dev.fearless.scope.Scope;
 import dev.fearless.scope.ScopeFailedException;
 import dev.fearless.scope.Task;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -51,7 +52,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -128,6 +131,13 @@ public final class SampleService implements AutoCloseable {
     /** A connection silent this long (between requests or in the middle of one) is closed. */
     public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(3);
 
+    /**
+     * A connection that neither starts nor finishes a request for this long is closed: a request
+     * head dripped in, a byte at a time, just faster than {@link #IDLE_TIMEOUT}. Longer than the
+     * slowest answer (a 10 s aggregate deadline after a 1 s queue wait).
+     */
+    public static final Duration HEAD_TIMEOUT = Duration.ofSeconds(15);
+
     /** A request body must arrive completely within this; otherwise 408 and the connection closes. */
     public static final Duration BODY_TIMEOUT = Duration.ofSeconds(5);
 
@@ -166,8 +176,11 @@ public final class SampleService implements AutoCloseable {
     private final DashboardData dashboardData;
     private final byte[] dashboardPage;
 
-    private final Channel<Exchange> queue = Channel.buffered(QUEUE_CAPACITY, "http.queue");
+    private final int workers;
+    private final Channel<Exchange> queue;
     private final AtomicInteger busyWorkers = new AtomicInteger();
+    private final Counter abandoned;
+    private final Counter headTimeouts;
     private final Thread workersOwner;
     private final VirtualExecutor ops;
     private final VirtualExecutor self;
@@ -179,7 +192,9 @@ public final class SampleService implements AutoCloseable {
     private volatile State state = State.STARTING;
     private final Object closeLock = new Object();
 
-    private SampleService(String host, int port) throws Exception {
+    private SampleService(String host, int port, int workers, int queueCapacity) throws Exception {
+        this.workers = workers;
+        this.queue = Channel.buffered(queueCapacity, "http.queue");
         if (LockOrderChecker.mode() == LockOrderChecker.Mode.OFF) {
             LockOrderChecker.setMode(LockOrderChecker.Mode.WARN);  // log and count lock-order inversions
         }
@@ -199,7 +214,11 @@ public final class SampleService implements AutoCloseable {
         Gauge.builder("sample.http.workers.busy", busyWorkers, AtomicInteger::get)
                 .description("api-lane workers handling a request now (exact; at most sample_http_workers)")
                 .register(registry);
-        Gauge.builder("sample.http.workers", () -> WORKERS).register(registry);
+        Gauge.builder("sample.http.workers", () -> workers).register(registry);
+        abandoned = Counter.builder("sample.http.abandoned")
+                .description("admitted requests not processed because their client was gone").register(registry);
+        headTimeouts = Counter.builder("sample.http.head.timeouts")
+                .description("connections closed for making no progress in " + HEAD_TIMEOUT).register(registry);
 
         watchdog = DeadlockWatchdog.start(Duration.ofSeconds(5)); // real deadlocks, virtual threads included
         bank = new Bank(ACCOUNTS, INITIAL_BALANCE);
@@ -220,11 +239,15 @@ public final class SampleService implements AutoCloseable {
         config.setSendServerVersion(false);
         config.setSendXPoweredBy(false);
         config.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+        config.setUseInputDirectByteBuffers(false);          // buffers on the heap: -Xmx bounds them too
+        config.setUseOutputDirectByteBuffers(false);
+        config.setOutputBufferSize(8 * 1024);                 // answers are small; 2,000 connections x 32 KiB is not
         connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(config));
         connector.setHost(host);
         connector.setPort(port);
         connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
         connector.setAcceptQueueSize(1024);
+        connector.addBean(new HeadDeadline());
         server.addConnector(connector);
         server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, connector));
         server.setErrorHandler(new JsonErrorHandler());
@@ -252,8 +275,13 @@ public final class SampleService implements AutoCloseable {
      * @throws IOException if the server cannot bind
      */
     public static SampleService start(String host, int port) throws IOException {
+        return start(host, port, WORKERS, QUEUE_CAPACITY);
+    }
+
+    /** For tests: a service with a smaller api lane. */
+    static SampleService start(String host, int port, int workers, int queueCapacity) throws IOException {
         try {
-            return new SampleService(InetAddress.getByName(host).getHostAddress(), port);
+            return new SampleService(InetAddress.getByName(host).getHostAddress(), port, workers, queueCapacity);
         } catch (IOException | RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -333,13 +361,8 @@ public final class SampleService implements AutoCloseable {
             }
             state = State.DRAINING;
             try {
-                graceful.shutdown().get(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Exception e) {
-                log.warn("requests still in progress after {} ms; stopping anyway", DRAIN_TIMEOUT.toMillis());
-            }
-            try {
+                // closes the connector (no new connections), then waits up to the stop timeout
+                // (DRAIN_TIMEOUT) for the GracefulHandler to see every request in progress end
                 server.stop();
             } catch (Exception e) {
                 log.warn("stopping the server failed", e);
@@ -393,6 +416,11 @@ public final class SampleService implements AutoCloseable {
             request.addFailureListener(_ -> gone = true);   // the client went away or timed out
         }
 
+        /**
+         * Whether Jetty has seen this request's connection fail (idle timeout, reset, a failed
+         * write). A client that closed its socket quietly is only seen when Jetty next reads from
+         * it, which HTTP/1.1 does after the answer; {@link #MAX_QUEUE_WAIT} bounds that case.
+         */
         boolean clientGone() {
             return gone || !request.getConnectionMetaData().getConnection().getEndPoint().isOpen();
         }
@@ -588,6 +616,29 @@ public final class SampleService implements AutoCloseable {
                 }));
     }
 
+    /** Closes a connection that has made no progress (no request started or answered) for {@link #HEAD_TIMEOUT}. */
+    private final class HeadDeadline implements Connection.Listener {
+        @Override
+        public void onOpened(Connection connection) {
+            watch(connection, 0);
+        }
+
+        private void watch(Connection connection, long progressSeen) {
+            server.getScheduler().schedule(() -> {
+                if (!connection.getEndPoint().isOpen()) {
+                    return;
+                }
+                long progress = connection.getMessagesIn() + connection.getMessagesOut();
+                if (progress == progressSeen) {
+                    headTimeouts.increment();
+                    connection.getEndPoint().close();
+                } else {
+                    watch(connection, progress);
+                }
+            }, HEAD_TIMEOUT);
+        }
+    }
+
     /** Hands the request to its lane, or answers 503 at once when the lane is full. */
     private void admit(Request request, Response response, Callback callback, Route route, byte[] body) {
         Exchange exchange = new Exchange(request, response, callback, route, body);
@@ -622,10 +673,10 @@ public final class SampleService implements AutoCloseable {
         }
     }
 
-    /** The api lane: {@value #WORKERS} tasks of one long-lived scope, each taking requests from the queue. */
+    /** The api lane: {@code workers} tasks of one long-lived scope, each taking requests from the queue. */
     private void runWorkers() {
         try (var scope = Scope.builder().name("http-workers").open()) {
-            for (int i = 0; i < WORKERS; i++) {
+            for (int i = 0; i < workers; i++) {
                 scope.fork(() -> {
                     for (Exchange exchange : queue) {              // until done() and drained
                         busyWorkers.incrementAndGet();
@@ -636,6 +687,9 @@ public final class SampleService implements AutoCloseable {
                             } else {
                                 serve(exchange);
                             }
+                        } catch (RuntimeException e) {             // a bug must not end the lane's worker
+                            log.error("{} {} could not be answered", exchange.method, exchange.path, e);
+                            exchange.callback.failed(e);
                         } finally {
                             busyWorkers.decrementAndGet();
                         }
@@ -652,7 +706,8 @@ public final class SampleService implements AutoCloseable {
     /** Runs the handler of an admitted request (any lane) and writes its answer. */
     private void serve(Exchange exchange) {
         if (exchange.clientGone()) {
-            exchange.callback.failed(new IOException("the client went away before its request was handled"));
+            abandoned.increment();
+            exchange.callback.failed(new EofException("the client went away before its request was handled"));  // quiet
             return;
         }
         Reply reply;
