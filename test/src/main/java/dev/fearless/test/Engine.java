@@ -60,7 +60,7 @@ final class Engine implements Runnable {
         }
         Chooser.Exhaustive exhaustive = options.strategy() == Strategy.EXHAUSTIVE
                 ? new Chooser.Exhaustive(options.preemptionBound()) : null;
-        int expectedSteps = 64;
+        int expectedSteps = 8; // PCT spreads change points over the longest schedule seen so far
         long steps = 0;
         int schedules = 0;
         boolean exhausted = false;
@@ -168,7 +168,7 @@ final class Engine implements Runnable {
             text.append("  warning: ").append(failing.outsideWakeups).append(" wake-ups came from outside the"
                     + " explorer; a replay may not follow the same path\n");
         }
-        text.append("  schedule (* = preemption, T0 = main):\n");
+        text.append("  schedule (* = preemption; the replay line numbers threads 0 = main, 1 = T1, ...):\n");
         int n = trace.size();
         for (int i = 0; i < n; i++) {
             if (n > TRACE_HEAD + TRACE_TAIL && i == TRACE_HEAD) {

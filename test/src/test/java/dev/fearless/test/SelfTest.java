@@ -1,0 +1,124 @@
+package dev.fearless.test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.fearless.channel.Channel;
+import dev.fearless.handle.Shared;
+import dev.fearless.lock.HeldLocks;
+import dev.fearless.lock.Locks;
+import dev.fearless.lock.OrderedLock;
+import dev.fearless.scope.Scope;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The explorer runs scenarios of Fearless's own channels, scopes, handles and locks. */
+@Timeout(60)
+class SelfTest {
+
+    private static ExploreOptions options(Strategy strategy) {
+        return ExploreOptions.defaults().strategy(strategy).seed(11).schedules(200).preemptionBound(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Strategy.class)
+    void aBufferedChannelDeliversEachSendersElementsInOrder(Strategy strategy) throws Exception {
+        Explorer.explore(options(strategy), () -> {
+            Channel<Integer> channel = Channel.buffered(1, "numbers");
+            Thread odd = Corpus.start(() -> sendAll(channel, 1, 3, 5));
+            Thread even = Corpus.start(() -> sendAll(channel, 2, 4, 6));
+            List<Integer> received = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                received.add(channel.receive());
+            }
+            Corpus.joinAll(odd, even);
+            List<Integer> odds = received.stream().filter(n -> n % 2 == 1).toList();
+            List<Integer> evens = received.stream().filter(n -> n % 2 == 0).toList();
+            assertEquals(List.of(1, 3, 5), odds);
+            assertEquals(List.of(2, 4, 6), evens);
+        });
+    }
+
+    private static void sendAll(Channel<Integer> channel, int... values) {
+        try {
+            for (int value : values) {
+                channel.send(value);
+            }
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Strategy.class)
+    void aClosedChannelEndsIterationAfterItsElements(Strategy strategy) throws Exception {
+        Explorer.explore(options(strategy), () -> {
+            Channel<String> channel = Channel.rendezvous("words");
+            Thread producer = Corpus.start(() -> {
+                sendAllWords(channel);
+                channel.done();
+            });
+            List<String> received = new ArrayList<>();
+            for (String word : channel) {
+                received.add(word);
+            }
+            producer.join();
+            assertEquals(List.of("a", "b"), received);
+        });
+    }
+
+    private static void sendAllWords(Channel<String> channel) {
+        try {
+            channel.send("a");
+            channel.send("b");
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Strategy.class)
+    void sharedUpdatesAndScopeForksLoseNothing(Strategy strategy) throws Exception {
+        Explorer.explore(options(strategy), () -> {
+            Shared<Integer> total = Shared.of("total", 0);
+            try (Scope<Object, Void> scope = Scope.builder().threadFactory(Explorer.threadFactory()).open()) {
+                for (int i = 0; i < 3; i++) {
+                    scope.fork(() -> {
+                        Explorer.point("fork runs");
+                        total.updateAndGet(n -> n + 1);
+                    });
+                }
+                scope.join();
+            }
+            int value = total.read(n -> n);
+            assertEquals(3, value);
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Strategy.class)
+    void lockAllNeverDeadlocksThreePhilosophers(Strategy strategy) throws Exception {
+        Explorer.explore(options(strategy), () -> {
+            OrderedLock[] forks = {new OrderedLock("f0"), new OrderedLock("f1"), new OrderedLock("f2")};
+            int[] meals = {0};
+            List<Thread> philosophers = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                OrderedLock left = forks[i];
+                OrderedLock right = forks[(i + 1) % 3];
+                philosophers.add(Corpus.start(() -> {
+                    HeldLocks held = Locks.lockAll(right, left);
+                    try {
+                        Explorer.point("eating");
+                        meals[0]++;
+                    } finally {
+                        held.close();
+                    }
+                }));
+            }
+            Corpus.joinAll(philosophers.toArray(Thread[]::new));
+            assertEquals(3, meals[0]);
+        });
+    }
+}
