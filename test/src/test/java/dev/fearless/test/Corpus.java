@@ -5,7 +5,9 @@ import dev.fearless.handle.Shared;
 import dev.fearless.lock.HeldLocks;
 import dev.fearless.lock.Locks;
 import dev.fearless.lock.OrderedLock;
+import dev.fearless.scope.Policy;
 import dev.fearless.scope.Scope;
+import dev.fearless.scope.Task;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -70,7 +72,9 @@ final class Corpus {
                 new Bug("lost update in Scope forks", ExplorationFailure.Kind.FAILED, () -> scopeForks(false),
                         () -> scopeForks(true)),
                 new Bug("assumed order of two senders on a channel", ExplorationFailure.Kind.FAILED,
-                        () -> channelOrder(false), () -> channelOrder(true)));
+                        () -> channelOrder(false), () -> channelOrder(true)),
+                new Bug("custom Policy with a race (first n results)", ExplorationFailure.Kind.FAILED,
+                        () -> racyPolicy(false), () -> racyPolicy(true)));
     }
 
     // ---- helpers ----
@@ -606,6 +610,58 @@ final class Corpus {
             scope.join();
         }
         check(hits.value == 2, "lost update in scope forks: " + hits.value);
+    }
+
+    /** Keeps the first {@code n} successful results; the racy one checks and adds in two steps. */
+    private static final class FirstN implements Policy<Integer, List<Integer>> {
+        private final int n;
+        private final boolean fixed;
+        private final List<Integer> results = new ArrayList<>();
+        private final ReentrantLock lock = new ReentrantLock();
+
+        FirstN(int n, boolean fixed) {
+            this.n = n;
+            this.fixed = fixed;
+        }
+
+        @Override
+        public boolean onComplete(Task<Integer> task) {
+            if (task.state() != Task.State.SUCCEEDED) {
+                return false;
+            }
+            if (fixed) {
+                lock.lock();
+            }
+            try {
+                if (results.size() < n) {
+                    Explorer.point("room for one more");
+                    results.add(task.get());
+                }
+                return results.size() >= n;
+            } finally {
+                if (fixed) {
+                    lock.unlock();
+                }
+            }
+        }
+
+        @Override
+        public List<Integer> result() {
+            return List.copyOf(results);
+        }
+    }
+
+    static void racyPolicy(boolean fixed) throws InterruptedException {
+        List<Integer> firstTwo;
+        try (Scope<Integer, List<Integer>> scope = Scope.builder().policy(new FirstN(2, fixed))
+                .threadFactory(Explorer.threadFactory()).open()) {
+            for (int i = 0; i < 3; i++) {
+                int quote = i;
+                scope.fork(() -> quote);
+            }
+            firstTwo = scope.join();
+        }
+        check(firstTwo.size() == 2, "the policy kept " + firstTwo.size() + " results, not 2");
     }
 
     static void channelOrder(boolean fixed) throws InterruptedException {
