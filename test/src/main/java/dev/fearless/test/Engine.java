@@ -53,7 +53,7 @@ final class Engine implements Runnable {
     private Exploration explore() {
         Optional<String> replay = options.replay();
         if (replay.isPresent()) {
-            Run replayed = execute(new Chooser.Replay(Schedules.decode(replay.get()), true));
+            Run replayed = execute(new Chooser.Replay(Schedules.decode(replay.get()), true), true);
             Optional<ExplorationFailure> failure = replayed.outcome == null ? Optional.empty()
                     : Optional.of(failure(replayed, 1, -1));
             return new Exploration(1, replayed.steps, false, seed, failure);
@@ -74,15 +74,17 @@ final class Engine implements Runnable {
                     yield exhaustive;
                 }
             };
-            Run schedule = execute(chooser);
+            Run schedule = execute(chooser, false);
             schedules++;
             steps += schedule.steps;
             expectedSteps = Math.max(expectedSteps, schedule.steps);
             if (schedule.outcome != null) {
                 int found = schedule.preemptions;
                 Run reported = options.shrink() ? shrink(schedule) : schedule;
+                boolean shrunk = reported != schedule;
+                reported = described(reported);
                 return new Exploration(schedules, steps, false, seed,
-                        Optional.of(failure(reported, i + 1, reported == schedule ? -1 : found)));
+                        Optional.of(failure(reported, i + 1, shrunk ? found : -1)));
             }
             if (exhaustive != null && !exhaustive.advance()) {
                 exhausted = true;
@@ -92,8 +94,18 @@ final class Engine implements Runnable {
         return new Exploration(schedules, steps, exhausted, seed, Optional.empty());
     }
 
-    private Run execute(Chooser chooser) {
-        Run schedule = new Run(options, chooser);
+    /**
+     * Re-runs a failing schedule exactly, describing each park from the thread's stack (which
+     * operation, where in user code), and returns that run if it fails the same way.
+     */
+    private Run described(Run failing) {
+        Run again = execute(new Chooser.Replay(failing.decisions, true), true);
+        return again.outcome != null && again.outcome.key().equals(java.util.Objects.requireNonNull(failing.outcome).key())
+                ? again : failing;
+    }
+
+    private Run execute(Chooser chooser, boolean verbose) {
+        Run schedule = new Run(options, chooser, verbose);
         run = schedule;
         try {
             schedule.execute(scenario);
@@ -119,7 +131,7 @@ final class Engine implements Runnable {
                 }
                 List<Integer> candidate = new ArrayList<>(best.decisions);
                 candidate.set(d, -1);
-                Run attempt = execute(new Chooser.Replay(candidate, false));
+                Run attempt = execute(new Chooser.Replay(candidate, false), false);
                 budget--;
                 if (attempt.outcome != null && attempt.outcome.key().equals(key)
                         && attempt.preemptions < best.preemptions) {

@@ -60,9 +60,13 @@ final class Run {
     private int alive;
     private int runLength;
 
-    Run(ExploreOptions options, Chooser chooser) {
+    /** Whether parks are described from the thread's stack (costly: used to re-run a reported schedule). */
+    private final boolean verbose;
+
+    Run(ExploreOptions options, Chooser chooser, boolean verbose) {
         this.options = options;
         this.chooser = chooser;
+        this.verbose = verbose;
         this.driver = Thread.currentThread();
     }
 
@@ -207,6 +211,12 @@ final class Run {
         } else {
             Object blocker = LockSupport.getBlocker(next.thread());
             event = blocker == null ? "parks" : "parks on " + blocker(blocker);
+            if (verbose) {
+                StackTraceElement[] stack = next.thread().getStackTrace();
+                String user = Stacks.userFrame(stack);
+                event = "parks in " + Stacks.operation(stack) + (blocker == null ? "" : " on " + blocker(blocker))
+                        + (user == null ? "" : ", at " + user);
+            }
         }
         trace.add(new Step(next.name, event, decision, preempted));
     }

@@ -666,8 +666,8 @@ final class Corpus {
 
     static void channelOrder(boolean fixed) throws InterruptedException {
         Channel<Integer> events = Channel.buffered(4, "events");
-        Thread first = start(() -> send(events, 1));
-        Thread second = start(() -> send(events, 2));
+        Thread first = start(() -> sendAll(events, List.of(1)));
+        Thread second = start(() -> sendAll(events, List.of(2)));
         List<Integer> received = new ArrayList<>(List.of(events.receive(), events.receive()));
         joinAll(first, second);
         if (fixed) {
@@ -676,9 +676,11 @@ final class Corpus {
         check(received.equals(List.of(1, 2)), "received " + received + ", assumed [1, 2]");
     }
 
-    private static void send(Channel<Integer> channel, int value) {
+    static <T> void sendAll(Channel<T> channel, List<T> values) {
         try {
-            channel.send(value);
+            for (T value : values) {
+                channel.send(value);
+            }
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
         }

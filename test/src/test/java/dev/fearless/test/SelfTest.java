@@ -27,8 +27,8 @@ class SelfTest {
     void aBufferedChannelDeliversEachSendersElementsInOrder(Strategy strategy) throws Exception {
         Explorer.explore(options(strategy), () -> {
             Channel<Integer> channel = Channel.buffered(1, "numbers");
-            Thread odd = Corpus.start(() -> sendAll(channel, 1, 3, 5));
-            Thread even = Corpus.start(() -> sendAll(channel, 2, 4, 6));
+            Thread odd = Corpus.start(() -> Corpus.sendAll(channel, List.of(1, 3, 5)));
+            Thread even = Corpus.start(() -> Corpus.sendAll(channel, List.of(2, 4, 6)));
             List<Integer> received = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
                 received.add(channel.receive());
@@ -41,23 +41,13 @@ class SelfTest {
         });
     }
 
-    private static void sendAll(Channel<Integer> channel, int... values) {
-        try {
-            for (int value : values) {
-                channel.send(value);
-            }
-        } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     @ParameterizedTest
     @EnumSource(Strategy.class)
     void aClosedChannelEndsIterationAfterItsElements(Strategy strategy) throws Exception {
         Explorer.explore(options(strategy), () -> {
             Channel<String> channel = Channel.rendezvous("words");
             Thread producer = Corpus.start(() -> {
-                sendAllWords(channel);
+                Corpus.sendAll(channel, List.of("a", "b"));
                 channel.done();
             });
             List<String> received = new ArrayList<>();
@@ -67,15 +57,6 @@ class SelfTest {
             producer.join();
             assertEquals(List.of("a", "b"), received);
         });
-    }
-
-    private static void sendAllWords(Channel<String> channel) {
-        try {
-            channel.send("a");
-            channel.send("b");
-        } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @ParameterizedTest
