@@ -35,6 +35,13 @@ class ExtensionsTest {
             Corpus.lostUpdate(true);
         }
 
+        @org.junit.jupiter.params.ParameterizedTest
+        @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+        @ExploreSchedules(schedules = 300, seed = 4)
+        void parameterised(boolean fixed) throws Exception {
+            Corpus.lostUpdate(fixed);
+        }
+
         @Test
         @ReplaySchedule("r1:1.2.1.2.3x2")
         void replayed() throws Exception {
@@ -88,7 +95,7 @@ class ExtensionsTest {
     private static TestExecutionSummary run(Class<?> type, String method) {
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
         LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request()
-                .selectors(selectMethod(type, method)).build(), listener);
+                .selectors(selectMethod(type.getName() + "#" + method)).build(), listener);
         return listener.getSummary();
     }
 
@@ -113,6 +120,13 @@ class ExtensionsTest {
     @Test
     void aFixedTestPassesEverySchedule() {
         TestExecutionSummary summary = run(ExploreFixtures.class, "fixedLostUpdate");
+        assertEquals(1, summary.getTestsSucceededCount());
+    }
+
+    @Test
+    void parameterisedTestsAreExploredPerInvocation() {
+        TestExecutionSummary summary = run(ExploreFixtures.class, "parameterised(boolean)");
+        assertEquals(1, summary.getTestsFailedCount());
         assertEquals(1, summary.getTestsSucceededCount());
     }
 

@@ -10,16 +10,24 @@ import dev.fearless.lock.OrderedLock;
 import dev.fearless.scope.Scope;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The explorer runs scenarios of Fearless's own channels, scopes, handles and locks. */
-@Timeout(60)
+/**
+ * The explorer runs scenarios of Fearless's own channels, scopes, handles and locks: 200 schedules
+ * each in the build, more with {@code -Dfearless.selftest.schedules=20000} (and preemption bound 2
+ * for the exhaustive runs).
+ */
+@Timeout(value = 30, unit = TimeUnit.MINUTES)
 class SelfTest {
 
+    private static final int SCHEDULES = Integer.getInteger("fearless.selftest.schedules", 200);
+
     private static ExploreOptions options(Strategy strategy) {
-        return ExploreOptions.defaults().strategy(strategy).seed(11).schedules(200).preemptionBound(1);
+        return ExploreOptions.defaults().strategy(strategy).seed(11).schedules(SCHEDULES)
+                .preemptionBound(SCHEDULES > 200 ? 2 : 1);
     }
 
     @ParameterizedTest
