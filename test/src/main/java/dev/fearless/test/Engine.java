@@ -20,6 +20,8 @@ final class Engine implements Runnable {
     /** The schedule running now; read by the watchdog. */
     volatile @Nullable Run run;
     private volatile boolean cancelled;
+    /** Schedules started so far; read by the watchdog. */
+    volatile int started;
     private volatile @Nullable Exploration result;
     private volatile @Nullable Throwable crash;
 
@@ -106,6 +108,7 @@ final class Engine implements Runnable {
 
     private Run execute(Chooser chooser, boolean verbose) {
         Run schedule = new Run(options, chooser, verbose);
+        started++;
         run = schedule;
         try {
             schedule.execute(scenario);
@@ -213,6 +216,6 @@ final class Engine implements Runnable {
                 + " point within " + options.stepTimeout() + where + ": it is blocked outside the model (file I/O,"
                 + " a native call, a lock of a thread the explorer does not run) or it spins without"
                 + " Explorer.point. The explorer abandoned this schedule and its carrier thread.", null);
-        return failure(stuck, -1, -1);
+        return failure(stuck, started, -1);
     }
 }

@@ -107,7 +107,7 @@ public final class Explorer {
                     if (run != null && started != 0L && System.nanoTime() - started > stepTimeout) {
                         engine.cancel();
                         ExplorationFailure failure = engine.stuck(run);
-                        return new Exploration(1, run.steps, false, engine.seed, Optional.of(failure));
+                        return new Exploration(engine.started, run.steps, false, engine.seed, Optional.of(failure));
                     }
                 }
             } catch (InterruptedException e) {

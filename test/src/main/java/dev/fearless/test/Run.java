@@ -81,7 +81,6 @@ final class Run {
         Thread thread = VirtualThreads.builder(controlled).name(controlled.name).unstarted(() -> body(controlled, task));
         controlled.thread = thread;
         threads.add(controlled);
-        alive++;
         chooser.threadCreated(controlled);
         return thread;
     }
@@ -110,6 +109,10 @@ final class Run {
         }
         Thread caller = Thread.currentThread();
         if (caller == driver || caller == running) {
+            if (!controlled.started) {
+                controlled.started = true; // Thread.start: a thread made but never started does not count
+                alive++;
+            }
             controlled.ready = true;
         } else {
             foreign.add(controlled);
@@ -233,6 +236,10 @@ final class Run {
         Controlled woken;
         while ((woken = foreign.poll()) != null) {
             if (!woken.ready) {
+                if (!woken.started) {
+                    woken.started = true;
+                    alive++;
+                }
                 woken.ready = true;
                 outsideWakeups++;
                 trace.add(new Step(woken.name, "woken from outside the explorer", false, false));
@@ -256,7 +263,7 @@ final class Run {
     private boolean waitOutside() {
         List<String> outside = new ArrayList<>();
         for (Controlled thread : threads) {
-            if (!thread.done) {
+            if (thread.started && !thread.done) {
                 String why = outsideReason(thread.thread());
                 if (why != null) {
                     outside.add(thread.name + " " + why);
@@ -310,7 +317,7 @@ final class Run {
     String describeThreads() {
         StringBuilder text = new StringBuilder();
         for (Controlled thread : threads) {
-            if (thread.done) {
+            if (!thread.started || thread.done) {
                 continue;
             }
             Thread t = thread.thread();

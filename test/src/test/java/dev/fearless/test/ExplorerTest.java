@@ -202,6 +202,13 @@ class ExplorerTest {
     }
 
     @Test
+    void aThreadMadeButNeverStartedDoesNotHoldTheScheduleOpen() throws Exception {
+        Exploration result = Explorer.explore(ExploreOptions.defaults().schedules(2),
+                () -> Explorer.threadFactory().newThread(() -> {}));
+        assertEquals(2, result.schedules());
+    }
+
+    @Test
     void pointIsANoOpOutsideExploration() {
         Explorer.point("nothing");
         assertFalse(Explorer.isControlled());
