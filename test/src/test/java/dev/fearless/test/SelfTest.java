@@ -2,6 +2,7 @@ package dev.fearless.test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.fearless.bridge.VirtualExecutor;
 import dev.fearless.channel.Channel;
 import dev.fearless.handle.Shared;
 import dev.fearless.lock.HeldLocks;
@@ -11,6 +12,7 @@ import dev.fearless.scope.Scope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -83,6 +85,31 @@ class SelfTest {
             }
             int value = total.read(n -> n);
             assertEquals(3, value);
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Strategy.class)
+    void aVirtualExecutorWithTheExplorersFactoryRunsControlledTasks(Strategy strategy) throws Exception {
+        Explorer.explore(options(strategy), () -> {
+            try (VirtualExecutor executor = VirtualExecutor.builder().name("exec")
+                    .threadFactory(Explorer.threadFactory()).build()) {
+                Shared<Integer> total = Shared.of("total", 0);
+                List<java.util.concurrent.CompletableFuture<Integer>> results = new ArrayList<>();
+                for (int i = 1; i <= 3; i++) {
+                    int amount = i;
+                    results.add(executor.submit(() -> {
+                        Assertions.assertTrue(Explorer.isControlled(), "the task runs in a controlled thread");
+                        Explorer.point("adding");
+                        return total.updateAndGet(n -> n + amount);
+                    }));
+                }
+                int last = 0;
+                for (java.util.concurrent.CompletableFuture<Integer> result : results) {
+                    last = Math.max(last, result.get());
+                }
+                assertEquals(6, last);
+            }
         });
     }
 
