@@ -74,7 +74,9 @@ final class Corpus {
                 new Bug("assumed order of two senders on a channel", ExplorationFailure.Kind.FAILED,
                         () -> channelOrder(false), () -> channelOrder(true)),
                 new Bug("custom Policy with a race (first n results)", ExplorationFailure.Kind.FAILED,
-                        () -> racyPolicy(false), () -> racyPolicy(true)));
+                        () -> racyPolicy(false), () -> racyPolicy(true)),
+                new Bug("expiry deadline fires between check and use", ExplorationFailure.Kind.FAILED,
+                        () -> expiry(false), () -> expiry(true)));
     }
 
     // ---- helpers ----
@@ -662,6 +664,36 @@ final class Corpus {
             firstTwo = scope.join();
         }
         check(firstTwo.size() == 2, "the policy kept " + firstTwo.size() + " results, not 2");
+    }
+
+    /**
+     * A cache entry expires when its deadline fires. The deadline is modelled as a controlled
+     * thread that may run at any scheduling point (the explorer does not control time yet, see
+     * docs/testing.md): the bug needs it to fire between the check and the use.
+     */
+    static void expiry(boolean fixed) throws InterruptedException {
+        Map<String, String> cache = new java.util.concurrent.ConcurrentHashMap<>();
+        cache.put("token", "abc");
+        Thread deadline = start(() -> {
+            Explorer.point("deadline armed");
+            cache.remove("token");
+        });
+        Thread user = start(() -> {
+            String token;
+            if (fixed) {
+                token = cache.get("token");    // one read: either the token or nothing
+                if (token == null) {
+                    token = "refreshed";
+                }
+            } else if (cache.containsKey("token")) {
+                Explorer.point("token present");
+                token = cache.get("token");
+            } else {
+                token = "refreshed";
+            }
+            check(token != null, "the token expired between the check and the use");
+        });
+        joinAll(deadline, user);
     }
 
     static void channelOrder(boolean fixed) throws InterruptedException {
