@@ -106,12 +106,19 @@ class ExplorerTest {
 
     @Test
     void aWakeUpFromOutsideIsWaitedForAndReported() throws Exception {
-        Exploration result = Explorer.explore(ExploreOptions.defaults().schedules(3), () -> {
-            Thread self = Thread.currentThread();
-            Thread outside = Thread.ofPlatform().start(() -> LockSupport.unpark(self));
-            LockSupport.park();
-            outside.join();
-        });
+        Exploration result = Explorer.explore(ExploreOptions.defaults().schedules(3)
+                .uncontrolledTimeout(Duration.ofSeconds(30)), () -> {
+                    Thread self = Thread.currentThread();
+                    AtomicBoolean woken = new AtomicBoolean();
+                    Thread outside = Thread.ofPlatform().start(() -> {
+                        woken.set(true);
+                        LockSupport.unpark(self);
+                    });
+                    while (!woken.get()) {
+                        LockSupport.parkNanos(10_000_000_000L); // a timed wait: outside the model
+                    }
+                    outside.join();
+                });
         assertEquals(3, result.schedules());
     }
 
