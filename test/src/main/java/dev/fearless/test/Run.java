@@ -328,13 +328,55 @@ final class Run {
             if (blocker != null) {
                 text.append(" on ").append(blocker(blocker));
             }
+            Controlled owner = controlledOwner(blocker);
+            if (owner != null) {
+                text.append(" held by ").append(owner.name);
+            }
             String user = Stacks.userFrame(stack);
             if (user != null) {
                 text.append(", at ").append(user);
             }
             text.append('\n');
         }
+        String cycle = waitForCycle();
+        if (cycle != null) {
+            text.append("    wait-for cycle: ").append(cycle).append('\n');
+        }
         return text.toString();
+    }
+
+    /** The controlled thread that holds the lock {@code blocker}, if it can be read. */
+    private @Nullable Controlled controlledOwner(@Nullable Object blocker) {
+        Thread owner = Owners.owner(blocker);
+        if (owner == null) {
+            return null;
+        }
+        for (Controlled thread : threads) {
+            if (thread.thread == owner) {
+                return thread;
+            }
+        }
+        return null;
+    }
+
+    /** A cycle of threads each parked on a lock the next one holds, such as "T1 -> T2 -> T1". */
+    private @Nullable String waitForCycle() {
+        for (Controlled start : threads) {
+            List<Controlled> path = new ArrayList<>();
+            Controlled at = start;
+            while (at != null && at.started && !at.done && !path.contains(at)) {
+                path.add(at);
+                at = controlledOwner(LockSupport.getBlocker(at.thread()));
+            }
+            if (at != null && at == start && path.size() > 1) {
+                StringBuilder cycle = new StringBuilder();
+                for (Controlled member : path) {
+                    cycle.append(member.name).append(" -> ");
+                }
+                return cycle.append(start.name).toString();
+            }
+        }
+        return null;
     }
 
     /** A checked exception thrown by a scenario, carried through Runnable. */

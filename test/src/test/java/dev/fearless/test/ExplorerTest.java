@@ -80,6 +80,9 @@ class ExplorerTest {
         ExplorationFailure failure = result.failure().orElseThrow();
         System.out.println(failure.getMessage());
         assertEquals(ExplorationFailure.Kind.DEADLOCK, failure.kind());
+        assertTrue(failure.getMessage().contains("wait-for cycle: T1 -> T2 -> T1")
+                || failure.getMessage().contains("wait-for cycle: T2 -> T1 -> T2"), failure.getMessage());
+        assertTrue(failure.getMessage().contains("held by T"), failure.getMessage());
     }
 
     @Test
