@@ -18,6 +18,8 @@ final class Controlled implements Executor {
     @Nullable Runnable continuation;
     /** Runnable and not running: {@link #continuation} may be run. Touched by the carrier only. */
     boolean ready;
+    /** The thread was started (its first continuation was submitted). Touched by the carrier only. */
+    boolean started;
     /** The thread's task has returned or thrown. */
     volatile boolean done;
     /** The label of the scheduling point the thread stopped at, until the step is recorded. */

@@ -20,6 +20,8 @@ final class Engine implements Runnable {
     /** The schedule running now; read by the watchdog. */
     volatile @Nullable Run run;
     private volatile boolean cancelled;
+    /** Schedules started so far; read by the watchdog. */
+    volatile int started;
     private volatile @Nullable Exploration result;
     private volatile @Nullable Throwable crash;
 
@@ -53,14 +55,14 @@ final class Engine implements Runnable {
     private Exploration explore() {
         Optional<String> replay = options.replay();
         if (replay.isPresent()) {
-            Run replayed = execute(new Chooser.Replay(Schedules.decode(replay.get()), true));
+            Run replayed = execute(new Chooser.Replay(Schedules.decode(replay.get()), true), true);
             Optional<ExplorationFailure> failure = replayed.outcome == null ? Optional.empty()
                     : Optional.of(failure(replayed, 1, -1));
             return new Exploration(1, replayed.steps, false, seed, failure);
         }
         Chooser.Exhaustive exhaustive = options.strategy() == Strategy.EXHAUSTIVE
                 ? new Chooser.Exhaustive(options.preemptionBound()) : null;
-        int expectedSteps = 64;
+        int expectedSteps = 8; // PCT spreads change points over the longest schedule seen so far
         long steps = 0;
         int schedules = 0;
         boolean exhausted = false;
@@ -74,15 +76,17 @@ final class Engine implements Runnable {
                     yield exhaustive;
                 }
             };
-            Run schedule = execute(chooser);
+            Run schedule = execute(chooser, false);
             schedules++;
             steps += schedule.steps;
             expectedSteps = Math.max(expectedSteps, schedule.steps);
             if (schedule.outcome != null) {
                 int found = schedule.preemptions;
                 Run reported = options.shrink() ? shrink(schedule) : schedule;
+                boolean shrunk = reported != schedule;
+                reported = described(reported);
                 return new Exploration(schedules, steps, false, seed,
-                        Optional.of(failure(reported, i + 1, reported == schedule ? -1 : found)));
+                        Optional.of(failure(reported, i + 1, shrunk ? found : -1)));
             }
             if (exhaustive != null && !exhaustive.advance()) {
                 exhausted = true;
@@ -92,8 +96,19 @@ final class Engine implements Runnable {
         return new Exploration(schedules, steps, exhausted, seed, Optional.empty());
     }
 
-    private Run execute(Chooser chooser) {
-        Run schedule = new Run(options, chooser);
+    /**
+     * Re-runs a failing schedule exactly, describing each park from the thread's stack (which
+     * operation, where in user code), and returns that run if it fails the same way.
+     */
+    private Run described(Run failing) {
+        Run again = execute(new Chooser.Replay(failing.decisions, true), true);
+        return again.outcome != null && again.outcome.key().equals(java.util.Objects.requireNonNull(failing.outcome).key())
+                ? again : failing;
+    }
+
+    private Run execute(Chooser chooser, boolean verbose) {
+        Run schedule = new Run(options, chooser, verbose);
+        started++;
         run = schedule;
         try {
             schedule.execute(scenario);
@@ -119,7 +134,7 @@ final class Engine implements Runnable {
                 }
                 List<Integer> candidate = new ArrayList<>(best.decisions);
                 candidate.set(d, -1);
-                Run attempt = execute(new Chooser.Replay(candidate, false));
+                Run attempt = execute(new Chooser.Replay(candidate, false), false);
                 budget--;
                 if (attempt.outcome != null && attempt.outcome.key().equals(key)
                         && attempt.preemptions < best.preemptions) {
@@ -168,7 +183,7 @@ final class Engine implements Runnable {
             text.append("  warning: ").append(failing.outsideWakeups).append(" wake-ups came from outside the"
                     + " explorer; a replay may not follow the same path\n");
         }
-        text.append("  schedule (* = preemption, T0 = main):\n");
+        text.append("  schedule (* = preemption; the replay line numbers threads 0 = main, 1 = T1, ...):\n");
         int n = trace.size();
         for (int i = 0; i < n; i++) {
             if (n > TRACE_HEAD + TRACE_TAIL && i == TRACE_HEAD) {
@@ -201,6 +216,6 @@ final class Engine implements Runnable {
                 + " point within " + options.stepTimeout() + where + ": it is blocked outside the model (file I/O,"
                 + " a native call, a lock of a thread the explorer does not run) or it spins without"
                 + " Explorer.point. The explorer abandoned this schedule and its carrier thread.", null);
-        return failure(stuck, -1, -1);
+        return failure(stuck, started, -1);
     }
 }

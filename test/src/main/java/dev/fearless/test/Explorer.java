@@ -14,8 +14,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * <pre>{@code
  * Explorer.explore(ExploreOptions.defaults().schedules(500).seed(1), () -> {
  *     ReentrantLock a = new ReentrantLock(), b = new ReentrantLock();
- *     Thread t1 = Explorer.threadFactory().newThread(() -> { a.lock(); b.lock(); b.unlock(); a.unlock(); });
- *     Thread t2 = Explorer.threadFactory().newThread(() -> { b.lock(); a.lock(); a.unlock(); b.unlock(); });
+ *     Thread t1 = Explorer.threadFactory().newThread(() -> {
+ *         a.lock(); Explorer.point("holds a"); b.lock(); b.unlock(); a.unlock();
+ *     });
+ *     Thread t2 = Explorer.threadFactory().newThread(() -> {
+ *         b.lock(); Explorer.point("holds b"); a.lock(); a.unlock(); b.unlock();
+ *     });
  *     t1.start(); t2.start(); t1.join(); t2.join();
  * });   // throws ExplorationFailure: "deadlock: no controlled thread can run ..."
  * }</pre>
@@ -25,7 +29,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #threadFactory()} from a controlled thread is controlled too (pass the factory to
  * {@code Scope.builder().threadFactory(..)} or {@code VirtualExecutor.builder().threadFactory(..)}).
  * A controlled thread runs until it parks (a lock, a condition, a channel, a join), yields, reaches
- * {@link #point(String)} or ends; then the strategy picks the next runnable thread. Sleeps, timed
+ * {@link #point(String)} or ends; then the strategy picks the next runnable thread. An uncontended
+ * lock, a handle access or an unpark does not end a step: put a {@link #point(String)} between two
+ * such operations for the explorer to interleave them. Sleeps, timed
  * waits, I/O, contended {@code synchronized} monitors and threads made any other way are not
  * controlled: their wake-ups are waited for in wall time and reported.
  *
@@ -107,7 +113,7 @@ public final class Explorer {
                     if (run != null && started != 0L && System.nanoTime() - started > stepTimeout) {
                         engine.cancel();
                         ExplorationFailure failure = engine.stuck(run);
-                        return new Exploration(1, run.steps, false, engine.seed, Optional.of(failure));
+                        return new Exploration(engine.started, run.steps, false, engine.seed, Optional.of(failure));
                     }
                 }
             } catch (InterruptedException e) {

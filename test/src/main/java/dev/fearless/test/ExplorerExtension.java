@@ -25,6 +25,17 @@ public final class ExplorerExtension implements InvocationInterceptor {
     @Override
     public void interceptTestMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
             ExtensionContext extensionContext) throws Throwable {
+        explore(invocation, invocationContext, extensionContext);
+    }
+
+    @Override
+    public void interceptTestTemplateMethod(Invocation<Void> invocation,
+            ReflectiveInvocationContext<Method> invocationContext, ExtensionContext extensionContext) throws Throwable {
+        explore(invocation, invocationContext, extensionContext);
+    }
+
+    private static void explore(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
+            ExtensionContext extensionContext) throws Throwable {
         Method method = invocationContext.getExecutable();
         Optional<ReplaySchedule> replay = AnnotationSupport.findAnnotation(method, ReplaySchedule.class);
         Optional<ExploreSchedules> explore = AnnotationSupport.findAnnotation(method, ExploreSchedules.class);

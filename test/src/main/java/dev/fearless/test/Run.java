@@ -60,9 +60,13 @@ final class Run {
     private int alive;
     private int runLength;
 
-    Run(ExploreOptions options, Chooser chooser) {
+    /** Whether parks are described from the thread's stack (costly: used to re-run a reported schedule). */
+    private final boolean verbose;
+
+    Run(ExploreOptions options, Chooser chooser, boolean verbose) {
         this.options = options;
         this.chooser = chooser;
+        this.verbose = verbose;
         this.driver = Thread.currentThread();
     }
 
@@ -77,7 +81,6 @@ final class Run {
         Thread thread = VirtualThreads.builder(controlled).name(controlled.name).unstarted(() -> body(controlled, task));
         controlled.thread = thread;
         threads.add(controlled);
-        alive++;
         chooser.threadCreated(controlled);
         return thread;
     }
@@ -106,6 +109,10 @@ final class Run {
         }
         Thread caller = Thread.currentThread();
         if (caller == driver || caller == running) {
+            if (!controlled.started) {
+                controlled.started = true; // Thread.start: a thread made but never started does not count
+                alive++;
+            }
             controlled.ready = true;
         } else {
             foreign.add(controlled);
@@ -207,6 +214,12 @@ final class Run {
         } else {
             Object blocker = LockSupport.getBlocker(next.thread());
             event = blocker == null ? "parks" : "parks on " + blocker(blocker);
+            if (verbose) {
+                StackTraceElement[] stack = next.thread().getStackTrace();
+                String user = Stacks.userFrame(stack);
+                event = "parks in " + Stacks.operation(stack) + (blocker == null ? "" : " on " + blocker(blocker))
+                        + (user == null ? "" : ", at " + user);
+            }
         }
         trace.add(new Step(next.name, event, decision, preempted));
     }
@@ -223,6 +236,10 @@ final class Run {
         Controlled woken;
         while ((woken = foreign.poll()) != null) {
             if (!woken.ready) {
+                if (!woken.started) {
+                    woken.started = true;
+                    alive++;
+                }
                 woken.ready = true;
                 outsideWakeups++;
                 trace.add(new Step(woken.name, "woken from outside the explorer", false, false));
@@ -246,7 +263,7 @@ final class Run {
     private boolean waitOutside() {
         List<String> outside = new ArrayList<>();
         for (Controlled thread : threads) {
-            if (!thread.done) {
+            if (thread.started && !thread.done) {
                 String why = outsideReason(thread.thread());
                 if (why != null) {
                     outside.add(thread.name + " " + why);
@@ -300,7 +317,7 @@ final class Run {
     String describeThreads() {
         StringBuilder text = new StringBuilder();
         for (Controlled thread : threads) {
-            if (thread.done) {
+            if (!thread.started || thread.done) {
                 continue;
             }
             Thread t = thread.thread();
@@ -311,13 +328,55 @@ final class Run {
             if (blocker != null) {
                 text.append(" on ").append(blocker(blocker));
             }
+            Controlled owner = controlledOwner(blocker);
+            if (owner != null) {
+                text.append(" held by ").append(owner.name);
+            }
             String user = Stacks.userFrame(stack);
             if (user != null) {
                 text.append(", at ").append(user);
             }
             text.append('\n');
         }
+        String cycle = waitForCycle();
+        if (cycle != null) {
+            text.append("    wait-for cycle: ").append(cycle).append('\n');
+        }
         return text.toString();
+    }
+
+    /** The controlled thread that holds the lock {@code blocker}, if it can be read. */
+    private @Nullable Controlled controlledOwner(@Nullable Object blocker) {
+        Thread owner = Owners.owner(blocker);
+        if (owner == null) {
+            return null;
+        }
+        for (Controlled thread : threads) {
+            if (thread.thread == owner) {
+                return thread;
+            }
+        }
+        return null;
+    }
+
+    /** A cycle of threads each parked on a lock the next one holds, such as "T1 -> T2 -> T1". */
+    private @Nullable String waitForCycle() {
+        for (Controlled start : threads) {
+            List<Controlled> path = new ArrayList<>();
+            Controlled at = start;
+            while (at != null && at.started && !at.done && !path.contains(at)) {
+                path.add(at);
+                at = controlledOwner(LockSupport.getBlocker(at.thread()));
+            }
+            if (at != null && at == start && path.size() > 1) {
+                StringBuilder cycle = new StringBuilder();
+                for (Controlled member : path) {
+                    cycle.append(member.name).append(" -> ");
+                }
+                return cycle.append(start.name).toString();
+            }
+        }
+        return null;
     }
 
     /** A checked exception thrown by a scenario, carried through Runnable. */

@@ -5,7 +5,9 @@ import dev.fearless.handle.Shared;
 import dev.fearless.lock.HeldLocks;
 import dev.fearless.lock.Locks;
 import dev.fearless.lock.OrderedLock;
+import dev.fearless.scope.Policy;
 import dev.fearless.scope.Scope;
+import dev.fearless.scope.Task;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -70,7 +72,11 @@ final class Corpus {
                 new Bug("lost update in Scope forks", ExplorationFailure.Kind.FAILED, () -> scopeForks(false),
                         () -> scopeForks(true)),
                 new Bug("assumed order of two senders on a channel", ExplorationFailure.Kind.FAILED,
-                        () -> channelOrder(false), () -> channelOrder(true)));
+                        () -> channelOrder(false), () -> channelOrder(true)),
+                new Bug("custom Policy with a race (first n results)", ExplorationFailure.Kind.FAILED,
+                        () -> racyPolicy(false), () -> racyPolicy(true)),
+                new Bug("expiry deadline fires between check and use", ExplorationFailure.Kind.FAILED,
+                        () -> expiry(false), () -> expiry(true)));
     }
 
     // ---- helpers ----
@@ -608,10 +614,92 @@ final class Corpus {
         check(hits.value == 2, "lost update in scope forks: " + hits.value);
     }
 
+    /** Keeps the first {@code n} successful results; the racy one checks and adds in two steps. */
+    private static final class FirstN implements Policy<Integer, List<Integer>> {
+        private final int n;
+        private final boolean fixed;
+        private final List<Integer> results = new ArrayList<>();
+        private final ReentrantLock lock = new ReentrantLock();
+
+        FirstN(int n, boolean fixed) {
+            this.n = n;
+            this.fixed = fixed;
+        }
+
+        @Override
+        public boolean onComplete(Task<Integer> task) {
+            if (task.state() != Task.State.SUCCEEDED) {
+                return false;
+            }
+            if (fixed) {
+                lock.lock();
+            }
+            try {
+                if (results.size() < n) {
+                    Explorer.point("room for one more");
+                    results.add(task.get());
+                }
+                return results.size() >= n;
+            } finally {
+                if (fixed) {
+                    lock.unlock();
+                }
+            }
+        }
+
+        @Override
+        public List<Integer> result() {
+            return List.copyOf(results);
+        }
+    }
+
+    static void racyPolicy(boolean fixed) throws InterruptedException {
+        List<Integer> firstTwo;
+        try (Scope<Integer, List<Integer>> scope = Scope.builder().policy(new FirstN(2, fixed))
+                .threadFactory(Explorer.threadFactory()).open()) {
+            for (int i = 0; i < 3; i++) {
+                int quote = i;
+                scope.fork(() -> quote);
+            }
+            firstTwo = scope.join();
+        }
+        check(firstTwo.size() == 2, "the policy kept " + firstTwo.size() + " results, not 2");
+    }
+
+    /**
+     * A cache entry expires when its deadline fires. The deadline is modelled as a controlled
+     * thread that may run at any scheduling point (the explorer does not control time yet, see
+     * docs/testing.md): the bug needs it to fire between the check and the use.
+     */
+    static void expiry(boolean fixed) throws InterruptedException {
+        Map<String, String> cache = new java.util.concurrent.ConcurrentHashMap<>();
+        cache.put("token", "abc");
+        Thread deadline = start(() -> {
+            Explorer.point("deadline armed");
+            cache.remove("token");
+        });
+        Thread user = start(() -> {
+            String token;
+            if (fixed) {
+                token = cache.get("token");    // one read: either the token or nothing
+                if (token == null) {
+                    token = "refreshed";
+                }
+            } else if (cache.containsKey("token")) {
+                Explorer.point("token present");
+                token = cache.get("token");
+            } else {
+                token = "refreshed";
+            }
+            check(token != null, "the token expired between the check and the use");
+        });
+        joinAll(deadline, user);
+    }
+
     static void channelOrder(boolean fixed) throws InterruptedException {
         Channel<Integer> events = Channel.buffered(4, "events");
-        Thread first = start(() -> send(events, 1));
-        Thread second = start(() -> send(events, 2));
+        Thread first = start(() -> sendAll(events, List.of(1)));
+        Thread second = start(() -> sendAll(events, List.of(2)));
         List<Integer> received = new ArrayList<>(List.of(events.receive(), events.receive()));
         joinAll(first, second);
         if (fixed) {
@@ -620,9 +708,11 @@ final class Corpus {
         check(received.equals(List.of(1, 2)), "received " + received + ", assumed [1, 2]");
     }
 
-    private static void send(Channel<Integer> channel, int value) {
+    static <T> void sendAll(Channel<T> channel, List<T> values) {
         try {
-            channel.send(value);
+            for (T value : values) {
+                channel.send(value);
+            }
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
         }

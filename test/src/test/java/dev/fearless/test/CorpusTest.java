@@ -22,6 +22,10 @@ class CorpusTest {
         ExplorationFailure failure = Explorer.search(ExploreOptions.defaults().seed(17).schedules(1000), bug.buggy())
                 .failure().orElseThrow(() -> new AssertionError("not found within 1000 schedules: " + bug));
         assertEquals(bug.kind(), failure.kind(), failure.getMessage());
+        ExplorationFailure sameSeed = Explorer.search(ExploreOptions.defaults().seed(17).schedules(1000), bug.buggy())
+                .failure().orElseThrow();
+        assertEquals(failure.schedule(), sameSeed.schedule(), "the same seed finds it at the same schedule");
+        assertEquals(failure.trace(), sameSeed.trace());
         for (int i = 0; i < 10; i++) {
             ExplorationFailure again = Explorer.search(ExploreOptions.replaying(failure.replay()), bug.buggy())
                     .failure().orElseThrow(() -> new AssertionError("the replay passed: " + bug));

@@ -80,6 +80,9 @@ class ExplorerTest {
         ExplorationFailure failure = result.failure().orElseThrow();
         System.out.println(failure.getMessage());
         assertEquals(ExplorationFailure.Kind.DEADLOCK, failure.kind());
+        assertTrue(failure.getMessage().contains("wait-for cycle: T1 -> T2 -> T1")
+                || failure.getMessage().contains("wait-for cycle: T2 -> T1 -> T2"), failure.getMessage());
+        assertTrue(failure.getMessage().contains("held by T"), failure.getMessage());
     }
 
     @Test
@@ -106,12 +109,19 @@ class ExplorerTest {
 
     @Test
     void aWakeUpFromOutsideIsWaitedForAndReported() throws Exception {
-        Exploration result = Explorer.explore(ExploreOptions.defaults().schedules(3), () -> {
-            Thread self = Thread.currentThread();
-            Thread outside = Thread.ofPlatform().start(() -> LockSupport.unpark(self));
-            LockSupport.park();
-            outside.join();
-        });
+        Exploration result = Explorer.explore(ExploreOptions.defaults().schedules(3)
+                .uncontrolledTimeout(Duration.ofSeconds(30)), () -> {
+                    Thread self = Thread.currentThread();
+                    AtomicBoolean woken = new AtomicBoolean();
+                    Thread outside = Thread.ofPlatform().start(() -> {
+                        woken.set(true);
+                        LockSupport.unpark(self);
+                    });
+                    while (!woken.get()) {
+                        LockSupport.parkNanos(10_000_000_000L); // a timed wait: outside the model
+                    }
+                    outside.join();
+                });
         assertEquals(3, result.schedules());
     }
 
@@ -199,6 +209,13 @@ class ExplorerTest {
         assertEquals(3, process.exitValue(), output);
         assertTrue(output.contains("--add-opens java.base/java.lang=ALL-UNNAMED"), output);
         assertTrue(output.contains("<argLine>"), output);
+    }
+
+    @Test
+    void aThreadMadeButNeverStartedDoesNotHoldTheScheduleOpen() throws Exception {
+        Exploration result = Explorer.explore(ExploreOptions.defaults().schedules(2),
+                () -> Explorer.threadFactory().newThread(() -> {}));
+        assertEquals(2, result.schedules());
     }
 
     @Test
