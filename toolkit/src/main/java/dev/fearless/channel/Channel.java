@@ -81,8 +81,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Exactly once. Every element accepted by a send that returned normally is received by exactly
  * one receive, or is returned by {@code error}, or (under a dropping {@link Overflow} policy) is
- * dropped and passed to the onUndelivered callback. A blocking operation that is interrupted or times
- * out either completes (and then keeps the interrupt status set) or has no effect: an
+ * dropped and passed to the onUndelivered callback. A blocking operation that is interrupted or
+ * times out either completes (and then keeps the interrupt status set) or has no effect: an
  * interrupted send leaves no element behind, an interrupted receive takes none.
  *
  * <p>Undelivered elements. A channel built with {@link Builder#onUndelivered(Consumer)} passes
@@ -91,8 +91,9 @@ import org.jspecify.annotations.Nullable;
  * the element of a {@link #send(Object)} or {@link #sendOrClosed(Object)} that fails (interrupted,
  * or the channel is or became closed). It is not called when a {@code try} form reports that it
  * did not send (the caller still holds the element), nor for the send clauses of a select
- * (only an element that a selected send clause made the policy drop). The callback runs on the thread of that operation, outside the channel's lock, after
- * the operation has fully taken effect, so whatever it throws leaves the channel consistent: a
+ * (only for an element that a selected send clause made the policy drop). The callback runs on
+ * the thread of that operation, outside the channel's lock, after the operation has fully taken
+ * effect, so whatever it throws leaves the channel consistent: a
  * {@code Throwable} from it is added as suppressed to the exception the operation throws anyway,
  * or else thrown to the operation's caller once every dropped element was passed (the first
  * one thrown, later ones suppressed).
@@ -519,7 +520,8 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
         public Channel<E> build() {
             if (overflow != Overflow.BLOCK && (capacity == 0 || capacity == UNBOUNDED)) {
                 throw new IllegalArgumentException("overflow " + overflow + " needs a bounded buffer, but capacity is "
-                        + (capacity == 0 ? "0 (rendezvous)" : "unbounded") + "; use capacity(n) with n > 0, or conflated()");
+                        + (capacity == 0 ? "0 (rendezvous)" : "unbounded")
+                        + "; use capacity(n) with n > 0, or conflated()");
             }
             return create(capacity, name, overflow, onUndelivered, spinning);
         }

@@ -478,8 +478,8 @@ public final class Select {
             SelectClause<? extends U> clause = Objects.requireNonNull(clauses[i], "clauses[" + i + "]");
             if (clause instanceof SelectClause.Default<? extends U> d) {
                 if (fallback != null) {
-                    throw new IllegalArgumentException("a select takes at most one default or timeout clause, but clauses["
-                            + fallbackAt + "] and clauses[" + i + "] are both one");
+                    throw new IllegalArgumentException("a select takes at most one default or timeout clause, "
+                            + "but clauses[" + fallbackAt + "] and clauses[" + i + "] are both one");
                 }
                 fallback = d;
                 fallbackAt = i;

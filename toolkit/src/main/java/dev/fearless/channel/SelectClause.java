@@ -143,7 +143,8 @@ public abstract sealed class SelectClause<T extends @Nullable Object>
 
         @Override
         public String toString() {
-            return timeoutNanos < 0 ? "defaultClause" : "timeoutClause(" + java.time.Duration.ofNanos(timeoutNanos) + ")";
+            return timeoutNanos < 0 ? "defaultClause"
+                    : "timeoutClause(" + java.time.Duration.ofNanos(timeoutNanos) + ")";
         }
 
         @Override
