@@ -504,7 +504,13 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
             return this;
         }
 
-        /** For tests: whether waiters may spin before parking (Lincheck explores parks only without). */
+        /**
+         * For tests (R6: a builder knob, not a mutable static): whether waiters and contended
+         * lock acquisitions may spin before parking. Lincheck tests turn it off: Lincheck
+         * recognises a spin loop and switches threads until the state changes, so with spinning
+         * on it would never explore the park/unpark hand-shake, and would spend its budget on
+         * spin iterations.
+         */
         Builder<E> spinning(boolean spinning) {
             this.spinning = spinning;
             return this;
