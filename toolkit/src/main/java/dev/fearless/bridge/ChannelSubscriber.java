@@ -1,6 +1,7 @@
 package dev.fearless.bridge;
 
 import dev.fearless.channel.Channel;
+import dev.fearless.channel.SendResult;
 import java.util.Objects;
 import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -119,7 +120,7 @@ final class ChannelSubscriber<E> implements Flow.Subscriber<E> {
                 }
                 @SuppressWarnings("unchecked") // only onNext queues anything else
                 E element = (E) signal;
-                if (channel.sendOrClosed(element) != null) {
+                if (!(channel.sendOrClosed(element) instanceof SendResult.Sent)) {
                     stop(subscription);
                     return;
                 }

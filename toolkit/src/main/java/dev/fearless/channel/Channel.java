@@ -1,5 +1,8 @@
 package dev.fearless.channel;
 
+import dev.fearless.internal.Durations;
+import dev.fearless.internal.Names;
+import dev.fearless.internal.Threads;
 import dev.fearless.telemetry.ChannelState;
 import dev.fearless.telemetry.Outcome;
 import dev.fearless.telemetry.Telemetry;
@@ -10,12 +13,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.lang.reflect.UndeclaredThrowableException;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -37,7 +45,10 @@ import org.jspecify.annotations.Nullable;
  *       {@link java.util.concurrent.LinkedBlockingQueue}).</li>
  * </ul>
  * Elements are never null. Each kind is created with an optional name, used in telemetry and in
- * exception messages.
+ * exception messages. {@link #builder()} also makes buffered channels that drop instead of
+ * blocking when full ({@link Overflow#DROP_OLDEST}, {@link Overflow#DROP_LATEST}, and
+ * {@linkplain Builder#conflated() conflated} ones that keep only the newest element), and takes
+ * an {@linkplain Builder#onUndelivered onUndelivered} callback.
  *
  * <p>Operations come in flavours:
  * <ul>
@@ -45,8 +56,16 @@ import org.jspecify.annotations.Nullable;
  *       {@link ChannelDoneException} or {@link ChannelErrorException} when the channel is closed;</li>
  *   <li>closed as a value: {@link #sendOrClosed(Object)}, {@link #receiveOrClosed()} return a
  *       {@link ChannelClosed} result instead of throwing;</li>
- *   <li>non-blocking: {@link #trySend(Object)}, {@link #tryReceive()};</li>
- *   <li>timed: {@link #trySend(Object, Duration)}, {@link #tryReceive(Duration)};</li>
+ *   <li>non-blocking: {@link #trySend(Object)} returns {@code false}, {@link #tryReceive()} an
+ *       empty {@code Optional} when nothing can happen now; they throw when the channel is
+ *       closed;</li>
+ *   <li>timed: {@link #trySend(Object, Duration)}, {@link #tryReceive(Duration)}; zero means do
+ *       not wait;</li>
+ *   <li>why, as a value, never throwing: {@link #trySendOrClosed(Object)} and
+ *       {@link #tryReceiveOrClosed()} (and their timed forms) return a {@link SendResult} or
+ *       {@link ReceiveResult} that says whether the channel was full or empty, or closed;</li>
+ *   <li>several producers: {@link #producers(int)} hands out handles, and the last one closed
+ *       closes the channel;</li>
  *   <li>iteration: {@link #iterator()} and {@link #stream()} receive until the channel is done;</li>
  *   <li>select: {@link #receiveClause()} and {@link #sendClause(Object)} build the clauses that
  *       {@link Select} waits on, across several channels at once.</li>
@@ -61,9 +80,23 @@ import org.jspecify.annotations.Nullable;
  * without a trace. An error after {@code done()} still discards whatever was not yet received.
  *
  * <p>Exactly once. Every element accepted by a send that returned normally is received by exactly
- * one receive, or is returned by {@code error}. A blocking operation that is interrupted or times
- * out either completes (and then keeps the interrupt status set) or has no effect: an
+ * one receive, or is returned by {@code error}, or (under a dropping {@link Overflow} policy) is
+ * dropped and passed to the onUndelivered callback. A blocking operation that is interrupted or
+ * times out either completes (and then keeps the interrupt status set) or has no effect: an
  * interrupted send leaves no element behind, an interrupted receive takes none.
+ *
+ * <p>Undelivered elements. A channel built with {@link Builder#onUndelivered(Consumer)} passes
+ * to it every element that will never be received: each element {@link #error(Throwable)}
+ * discards (they are also returned), each element a dropping {@link Overflow} policy drops, and
+ * the element of a {@link #send(Object)} or {@link #sendOrClosed(Object)} that fails (interrupted,
+ * or the channel is or became closed). It is not called when a {@code try} form reports that it
+ * did not send (the caller still holds the element), nor for the send clauses of a select
+ * (only for an element that a selected send clause made the policy drop). The callback runs on
+ * the thread of that operation, outside the channel's lock, after the operation has fully taken
+ * effect, so whatever it throws leaves the channel consistent: a
+ * {@code Throwable} from it is added as suppressed to the exception the operation throws anyway,
+ * or else thrown to the operation's caller once every dropped element was passed (the first
+ * one thrown, later ones suppressed).
  *
  * <p>Telemetry. A channel reports {@code channelCreated} with itself as the live
  * {@link ChannelState} (so a listener can hold it weakly), {@code channelSent} and
@@ -173,6 +206,14 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
      * channels beat ArrayBlockingQueue and rendezvous hand-offs are within about 1.3 times
      * SynchronousQueue (docs/benchmarks.md).
      *
+     * Overflow policies (DROP_OLDEST, DROP_LATEST) live in offerLocked: a full ring either
+     * overwrites its head slot (which, the ring being full, is the next tail) or ignores the new
+     * element, and the send succeeds; so such a channel never queues a sender. The dropped
+     * element is left in pendingDrop and handed back by unlockAndWake, and the operation passes
+     * it to onUndelivered once it has fully taken effect (a select: after unregistering its
+     * other clauses). Every call into onUndelivered happens outside the lock with the channel
+     * consistent, so a Throwable from it only reaches the caller (R7).
+     *
      * Telemetry: the listener is read once per operation; blocked time is measured only on the
      * slow path and only when a listener was registered when the operation started to wait.
      * Events are reported after the lock is released.
@@ -214,6 +255,10 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
 
     private final String name;
     private final int capacity;
+    private final Overflow overflow;
+    private final @Nullable Consumer<? super E> onUndelivered;
+    /** Whether waiters and contended lock acquisitions may spin (tests under Lincheck: no). */
+    private final boolean spinning;
     private final ReentrantLock lock = new ReentrantLock();
     private final WaitQueue senders = new WaitQueue();
     private final WaitQueue receivers = new WaitQueue();
@@ -222,6 +267,8 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
     private int count;
     /** The counterpart claimed in the current critical section, to unpark after unlocking. */
     private @Nullable Node pendingWake;
+    /** The element the overflow policy dropped in the current critical section, for onUndelivered. */
+    private @Nullable Object pendingDrop;
     private long closedKind; // 0 while open, else VIEW_DONE or VIEW_ERROR
     /**
      * What lock-free readers see: {@code closedKind | count}, written once per critical section
@@ -231,9 +278,13 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
     private long view;
     private volatile @Nullable ChannelClosed<E> closed;
 
-    private Channel(int capacity, String name) {
+    private Channel(int capacity, String name, Overflow overflow, @Nullable Consumer<? super E> onUndelivered,
+            boolean spinning) {
         this.capacity = capacity;
         this.name = name;
+        this.overflow = overflow;
+        this.onUndelivered = onUndelivered;
+        this.spinning = spinning;
         this.items = capacity == 0 ? NO_ITEMS : new Object[Math.min(capacity, INITIAL_ARRAY)];
     }
 
@@ -256,9 +307,10 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
      * @param <E> the element type
      * @return a new open channel with capacity 0
      * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is blank
      */
     public static <E> Channel<E> rendezvous(String name) {
-        return create(0, Objects.requireNonNull(name, "name"));
+        return create(0, Names.requireValid(name));
     }
 
     /**
@@ -281,11 +333,11 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
      * @param name the name reported to telemetry and used in exception messages
      * @param <E> the element type
      * @return a new open channel
-     * @throws IllegalArgumentException if {@code capacity} is not positive
+     * @throws IllegalArgumentException if {@code capacity} is not positive, or {@code name} is blank
      * @throws NullPointerException if {@code name} is null
      */
     public static <E> Channel<E> buffered(int capacity, String name) {
-        return create(checkCapacity(capacity), Objects.requireNonNull(name, "name"));
+        return create(checkCapacity(capacity), Names.requireValid(name));
     }
 
     /**
@@ -305,9 +357,10 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
      * @param <E> the element type
      * @return a new open channel with capacity {@link Integer#MAX_VALUE}
      * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is blank
      */
     public static <E> Channel<E> unbounded(String name) {
-        return create(UNBOUNDED, Objects.requireNonNull(name, "name"));
+        return create(UNBOUNDED, Names.requireValid(name));
     }
 
     private static int checkCapacity(int capacity) {
@@ -319,12 +372,165 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
     }
 
     private static <E> Channel<E> create(int capacity, String name) {
-        Channel<E> channel = new Channel<>(capacity, name);
+        return create(capacity, name, Overflow.BLOCK, null, true);
+    }
+
+    private static <E> Channel<E> create(int capacity, String name, Overflow overflow,
+            @Nullable Consumer<? super E> onUndelivered, boolean spinning) {
+        Channel<E> channel = new Channel<>(capacity, name, overflow, onUndelivered, spinning);
         TelemetryListener listener = Telemetry.listener();
         if (listener != null) {
             listener.channelCreated(channel);
         }
         return channel;
+    }
+
+    /**
+     * Returns a builder for a channel with the settings the factory methods do not offer: an
+     * {@link Overflow} policy other than blocking (drop the oldest or the latest element, or a
+     * conflated channel that keeps only the newest), and an
+     * {@linkplain Builder#onUndelivered(Consumer) onUndelivered} callback.
+     *
+     * <pre>{@code
+     * Channel<Price> latest = Channel.<Price>builder()
+     *         .name("prices")
+     *         .conflated()                        // one slot; a send replaces what was not received
+     *         .onUndelivered(Price::release)      // sees each replaced price
+     *         .build();
+     * }</pre>
+     *
+     * @param <E> the element type
+     * @return a new builder for a rendezvous channel with {@link Overflow#BLOCK}, unnamed
+     */
+    public static <E> Builder<E> builder() {
+        return new Builder<>();
+    }
+
+    /**
+     * Builds a {@link Channel}; see {@link Channel#builder()}. A builder may be reused: each
+     * {@link #build()} creates a new channel with the settings made so far.
+     *
+     * <pre>{@code
+     * Channel<Event> events = Channel.<Event>builder()
+     *         .capacity(1024)
+     *         .overflow(Overflow.DROP_OLDEST)     // a slow consumer loses the oldest events
+     *         .build();
+     * }</pre>
+     *
+     * @param <E> the element type
+     */
+    public static final class Builder<E> {
+        private int capacity;
+        private String name = Telemetry.DEFAULT_NAME;
+        private Overflow overflow = Overflow.BLOCK;
+        private @Nullable Consumer<? super E> onUndelivered;
+        private boolean spinning = true;
+
+        private Builder() {}
+
+        /**
+         * Names the channel, for telemetry and exception messages.
+         *
+         * @param name the name
+         * @return this builder
+         * @throws NullPointerException if {@code name} is null
+         * @throws IllegalArgumentException if {@code name} is blank
+         */
+        public Builder<E> name(String name) {
+            this.name = Names.requireValid(name);
+            return this;
+        }
+
+        /**
+         * Sets how many elements the channel buffers: {@code 0} (the default) for a rendezvous
+         * channel, {@link Integer#MAX_VALUE} for an unbounded one.
+         *
+         * @param capacity the capacity, not negative
+         * @return this builder
+         * @throws IllegalArgumentException if {@code capacity} is negative
+         */
+        public Builder<E> capacity(int capacity) {
+            if (capacity < 0) {
+                throw new IllegalArgumentException("capacity must not be negative: " + capacity);
+            }
+            this.capacity = capacity;
+            return this;
+        }
+
+        /**
+         * Makes the channel unbounded: {@code capacity(Integer.MAX_VALUE)}.
+         *
+         * @return this builder
+         */
+        public Builder<E> unbounded() {
+            return capacity(UNBOUNDED);
+        }
+
+        /**
+         * Makes the channel conflated, as Kotlin's {@code CONFLATED}: one slot, and a send into a
+         * full slot replaces the element there ({@code capacity(1).overflow(DROP_OLDEST)}), so
+         * a receiver always gets the newest element and a send never blocks.
+         *
+         * @return this builder
+         */
+        public Builder<E> conflated() {
+            return capacity(1).overflow(Overflow.DROP_OLDEST);
+        }
+
+        /**
+         * Sets what a send does when the buffer is full; see {@link Overflow}. A policy other than
+         * {@link Overflow#BLOCK} needs a buffer: a capacity between 1 and
+         * {@code Integer.MAX_VALUE - 1} (checked by {@link #build()}).
+         *
+         * @param overflow the policy
+         * @return this builder
+         * @throws NullPointerException if {@code overflow} is null
+         */
+        public Builder<E> overflow(Overflow overflow) {
+            this.overflow = Objects.requireNonNull(overflow, "overflow");
+            return this;
+        }
+
+        /**
+         * Sets a callback for elements that the channel accepted but will never deliver, and for
+         * elements of blocking sends that failed; see "Undelivered elements" in {@link Channel}.
+         *
+         * @param onUndelivered called with each such element, outside the channel's lock
+         * @return this builder
+         * @throws NullPointerException if {@code onUndelivered} is null
+         */
+        public Builder<E> onUndelivered(Consumer<? super E> onUndelivered) {
+            this.onUndelivered = Objects.requireNonNull(onUndelivered, "onUndelivered");
+            return this;
+        }
+
+        /**
+         * For tests (R6: a builder knob, not a mutable static): whether waiters and contended
+         * lock acquisitions may spin before parking. Lincheck tests turn it off: Lincheck
+         * recognises a spin loop and switches threads until the state changes, so with spinning
+         * on it would never explore the park/unpark hand-shake, and would spend its budget on
+         * spin iterations.
+         */
+        Builder<E> spinning(boolean spinning) {
+            this.spinning = spinning;
+            return this;
+        }
+
+        /**
+         * Creates the channel.
+         *
+         * @return a new open channel
+         * @throws IllegalArgumentException if the overflow policy drops elements but the channel
+         *     has no buffer (rendezvous) or an unbounded one
+         */
+        public Channel<E> build() {
+            if (overflow != Overflow.BLOCK && (capacity == 0 || capacity == UNBOUNDED)) {
+                throw new IllegalArgumentException("overflow " + overflow + " needs a bounded buffer, but capacity is "
+                        + (capacity == 0 ? "0 (rendezvous)" : "unbounded")
+                        + "; use capacity(n) with n > 0, or conflated()");
+            }
+            return create(capacity, name, overflow, onUndelivered, spinning);
+        }
     }
 
     // ------------------------------------------------------------------ sending
@@ -334,7 +540,8 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
      * receiver takes it; a buffered channel while the buffer is full).
      *
      * <p>If interrupted while waiting, the send either completed before the interrupt was noticed
-     * (it then returns normally with the interrupt status still set) or has no effect.
+     * (it then returns normally with the interrupt status still set) or has no effect. A send that
+     * fails passes its element to the {@linkplain Builder#onUndelivered onUndelivered} callback.
      *
      * @param element the element to send
      * @throws InterruptedException if interrupted before the element was accepted; the element
@@ -344,9 +551,9 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
      * @throws NullPointerException if {@code element} is null
      */
     public void send(E element) throws InterruptedException {
-        Object result = doSend(element, FOREVER);
+        Object result = sendBlocking(element);
         if (result != Signal.SENT) {
-            throw closedException(closedResult(result), "send");
+            throw undeliveredOnFailure(element, closedException(closedResult(result), "send"));
         }
     }
 
@@ -360,18 +567,33 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
      * }</pre>
      *
      * @param element the element to send
-     * @return {@code null} if the element was sent, otherwise why the channel refused it
+     * @return {@link SendResult.Sent} if the element was sent, otherwise the {@link ChannelClosed}
+     *     that refused it
      * @throws InterruptedException if interrupted before the element was accepted
      * @throws NullPointerException if {@code element} is null
      */
-    public @Nullable ChannelClosed<E> sendOrClosed(E element) throws InterruptedException {
-        Object result = doSend(element, FOREVER);
-        return result == Signal.SENT ? null : closedResult(result);
+    public SendResult sendOrClosed(E element) throws InterruptedException {
+        Object result = sendBlocking(element);
+        if (result == Signal.SENT) {
+            return SendResult.Sent.INSTANCE;
+        }
+        undelivered(List.of(element));
+        return closedResult(result);
+    }
+
+    /** A send without timeout; an interrupted one passes its element to onUndelivered. */
+    private Object sendBlocking(E element) throws InterruptedException {
+        try {
+            return doSend(element, FOREVER);
+        } catch (InterruptedException e) {
+            throw undeliveredOnFailure(element, e);
+        }
     }
 
     /**
      * Sends an element if the channel can accept it now: a receiver is waiting, or the buffer has
-     * room. Never blocks and ignores the interrupt status.
+     * room (or the {@link Overflow} policy makes room). Never blocks and ignores the interrupt
+     * status.
      *
      * @param element the element to send
      * @return {@code true} if the element was sent, {@code false} if the channel cannot accept it
@@ -381,20 +603,15 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
      * @throws NullPointerException if {@code element} is null
      */
     public boolean trySend(E element) {
-        Object result;
-        try {
-            result = doSend(element, 0L);
-        } catch (InterruptedException e) {
-            throw new AssertionError("a non-blocking send cannot be interrupted", e);
-        }
-        return sentOrThrow(result);
+        return sentOrThrow(sendNow(element));
     }
 
     /**
      * Sends an element, waiting at most {@code timeout} for the channel to accept it.
      *
      * @param element the element to send
-     * @param timeout how long to wait; zero means do not wait
+     * @param timeout how long to wait; zero means do not wait; a duration too long to count in
+     *     nanoseconds waits about 73 years
      * @return {@code true} if the element was sent, {@code false} if the timeout passed first
      *     (the element was not sent)
      * @throws InterruptedException if interrupted before the element was accepted
@@ -404,7 +621,53 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
      * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public boolean trySend(E element, Duration timeout) throws InterruptedException {
-        return sentOrThrow(doSend(element, timeoutNanos(timeout)));
+        return sentOrThrow(doSend(element, Durations.toNanosSaturated(timeout)));
+    }
+
+    /**
+     * Sends an element if the channel can accept it now, and says why not otherwise, without
+     * throwing. Never blocks and ignores the interrupt status.
+     *
+     * <pre>{@code
+     * switch (channel.trySendOrClosed(reading)) {
+     *     case SendResult.Sent() -> sent++;
+     *     case SendResult.Full() -> dropped++;           // no room now: try later, or drop it
+     *     case ChannelDone<?>() -> stopProducing();
+     *     case ChannelError<?>(var cause) -> throw new IllegalStateException(cause);
+     * }
+     * }</pre>
+     *
+     * @param element the element to send
+     * @return {@link SendResult.Sent}, {@link SendResult.Full} (no room and no receiver now; not
+     *     sent), or the {@link ChannelClosed} that refused it
+     * @throws NullPointerException if {@code element} is null
+     */
+    public SendResult trySendOrClosed(E element) {
+        return sendResult(sendNow(element));
+    }
+
+    /**
+     * Like {@link #trySendOrClosed(Object)}, waiting at most {@code timeout} for room.
+     *
+     * @param element the element to send
+     * @param timeout how long to wait; zero means do not wait; a duration too long to count in
+     *     nanoseconds waits about 73 years
+     * @return {@link SendResult.Sent}, {@link SendResult.Full} (the timeout passed; not sent), or
+     *     the {@link ChannelClosed} that refused it
+     * @throws InterruptedException if interrupted before the element was accepted
+     * @throws NullPointerException if {@code element} or {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
+    public SendResult trySendOrClosed(E element, Duration timeout) throws InterruptedException {
+        return sendResult(doSend(element, Durations.toNanosSaturated(timeout)));
+    }
+
+    private Object sendNow(E element) {
+        try {
+            return doSend(element, 0L);
+        } catch (InterruptedException e) {
+            throw new AssertionError("a non-blocking send cannot be interrupted", e);
+        }
     }
 
     private boolean sentOrThrow(Object result) {
@@ -417,6 +680,16 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
         throw closedException(closedResult(result), "send");
     }
 
+    private SendResult sendResult(Object result) {
+        if (result == Signal.SENT) {
+            return SendResult.Sent.INSTANCE;
+        }
+        if (result == Signal.EMPTY) {
+            return SendResult.Full.INSTANCE;
+        }
+        return closedResult(result);
+    }
+
     /** Returns {@link Signal#SENT}, {@link Signal#EMPTY} (not sent) or a {@link ChannelClosed}. */
     private Object doSend(E element, long timeoutNanos) throws InterruptedException {
         Objects.requireNonNull(element, "element");
@@ -426,20 +699,24 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
         Node waiter = null;
         boolean spin = false;
         Object result;
+        @Nullable Object dropped;
         lock();
         try {
             result = offerLocked(element);
             if (result == Signal.EMPTY && timeoutNanos != 0L) {
                 waiter = new Node(element);
-                spin = senders.spinEligible();
+                spin = spinning && senders.spinEligible();
                 senders.add(waiter);
             }
         } finally {
-            unlockAndWake();
+            dropped = unlockAndWake();
         }
         if (waiter == null) {
             if (result == Signal.SENT) {
                 reportSent(0L);
+            }
+            if (dropped != null) {
+                undelivered(List.of(dropped)); // the send took effect; a throw from the callback follows it
             }
             return result;
         }
@@ -496,43 +773,92 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
      * Receives an element if one is available now: buffered, or offered by a waiting sender.
      * Never blocks and ignores the interrupt status.
      *
-     * @return the element, or {@code null} if none is available now
+     * @return the element, or an empty {@code Optional} if none is available now
      * @throws ChannelDoneException if the channel is done and every buffered element was received
      * @throws ChannelErrorException if the channel is in error
      */
-    public @Nullable E tryReceive() {
-        Object result;
-        try {
-            result = doReceive(0L);
-        } catch (InterruptedException e) {
-            throw new AssertionError("a non-blocking receive cannot be interrupted", e);
-        }
-        return receivedOrThrow(result);
+    public Optional<E> tryReceive() {
+        return receivedOrThrow(receiveNow());
     }
 
     /**
      * Receives an element, waiting at most {@code timeout} for one.
      *
-     * @param timeout how long to wait; zero means do not wait
-     * @return the element, or {@code null} if the timeout passed first (nothing was taken)
+     * @param timeout how long to wait; zero means do not wait; a duration too long to count in
+     *     nanoseconds waits about 73 years
+     * @return the element, or an empty {@code Optional} if the timeout passed first (nothing was
+     *     taken)
      * @throws InterruptedException if interrupted before an element was received
      * @throws ChannelDoneException if the channel is done and every buffered element was received
      * @throws ChannelErrorException if the channel is in error
      * @throws NullPointerException if {@code timeout} is null
      * @throws IllegalArgumentException if {@code timeout} is negative
      */
-    public @Nullable E tryReceive(Duration timeout) throws InterruptedException {
-        return receivedOrThrow(doReceive(timeoutNanos(timeout)));
+    public Optional<E> tryReceive(Duration timeout) throws InterruptedException {
+        return receivedOrThrow(doReceive(Durations.toNanosSaturated(timeout)));
     }
 
-    private @Nullable E receivedOrThrow(Object result) {
+    /**
+     * Receives an element if one is available now, and says why not otherwise, without
+     * throwing. Never blocks and ignores the interrupt status.
+     *
+     * <pre>{@code
+     * switch (channel.tryReceiveOrClosed()) {
+     *     case ChannelResult.Value(var element) -> handle(element);
+     *     case ReceiveResult.Empty() -> doSomethingElse();  // nothing now, more may come
+     *     case ChannelDone() -> finish();                   // nothing will ever come
+     *     case ChannelError(var cause) -> throw new IllegalStateException(cause);
+     * }
+     * }</pre>
+     *
+     * @return the element as a {@link ChannelResult.Value}, {@link ReceiveResult.Empty} (none now),
+     *     or the {@link ChannelClosed} that says none will come
+     */
+    public ReceiveResult<E> tryReceiveOrClosed() {
+        return receiveResult(receiveNow());
+    }
+
+    /**
+     * Like {@link #tryReceiveOrClosed()}, waiting at most {@code timeout} for an element.
+     *
+     * @param timeout how long to wait; zero means do not wait; a duration too long to count in
+     *     nanoseconds waits about 73 years
+     * @return the element as a {@link ChannelResult.Value}, {@link ReceiveResult.Empty} (the
+     *     timeout passed; nothing was taken), or the {@link ChannelClosed}
+     * @throws InterruptedException if interrupted before an element was received
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
+    public ReceiveResult<E> tryReceiveOrClosed(Duration timeout) throws InterruptedException {
+        return receiveResult(doReceive(Durations.toNanosSaturated(timeout)));
+    }
+
+    private Object receiveNow() {
+        try {
+            return doReceive(0L);
+        } catch (InterruptedException e) {
+            throw new AssertionError("a non-blocking receive cannot be interrupted", e);
+        }
+    }
+
+    private Optional<E> receivedOrThrow(Object result) {
         if (result == Signal.EMPTY) {
-            return null;
+            return Optional.empty();
         }
         if (result instanceof ChannelClosed<?>) {
             throw closedException(closedResult(result), "receive");
         }
-        return element(result);
+        return Optional.of(element(result));
+    }
+
+    private ReceiveResult<E> receiveResult(Object result) {
+        if (result == Signal.EMPTY) {
+            return ReceiveResult.Empty.instance();
+        }
+        if (result instanceof ChannelClosed<?>) {
+            return closedResult(result);
+        }
+        return new ChannelResult.Value<>(element(result));
     }
 
     /** Returns the element, {@link Signal#EMPTY} (nothing received) or a {@link ChannelClosed}. */
@@ -548,7 +874,7 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
             result = pollLocked();
             if (result == Signal.EMPTY && timeoutNanos != 0L) {
                 waiter = new Node(null);
-                spin = receivers.spinEligible();
+                spin = spinning && receivers.spinEligible();
                 receivers.add(waiter);
             }
         } finally {
@@ -639,7 +965,9 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
      * Closes the channel with a failure: every waiting and later send and receive fails with a
      * {@link ChannelErrorException} carrying {@code cause}. The elements buffered now are
      * discarded: they are returned, in the order they were sent, so the caller can release or
-     * re-route them.
+     * re-route them, and are passed to the onUndelivered callback, if any (after the channel is
+     * in error and every waiter was woken; a {@code Throwable} the callback throws is then thrown
+     * here, and the discarded elements are still those the callback saw).
      *
      * <p>On a channel that is already done but not yet drained, this aborts the drain: the
      * remaining elements are discarded and returned, and receivers see the error. It has no effect
@@ -673,6 +1001,7 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
         if (listener != null) {
             listener.channelClosed(name, Outcome.FAILURE, discarded.size());
         }
+        undelivered(discarded); // the channel is in error and everyone is woken: a throw changes nothing
         return discarded;
     }
 
@@ -694,6 +1023,157 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
     public boolean isClosedForReceive() {
         long v = (long) VIEW.getAcquire(this);
         return v >= VIEW_ERROR || v == VIEW_DONE;
+    }
+
+    // ------------------------------------------------------------------ several producers
+
+    /**
+     * Returns {@code count} producer handles that together close this channel: when the last of
+     * them is {@linkplain Producer#close() closed}, the channel is {@linkplain #done() done}. So
+     * several producers need no count of their own to know who calls {@code done()}, as Go code
+     * does with a {@code sync.WaitGroup}. The number is fixed up front, so the channel cannot
+     * be closed while a producer that is still to start has not yet registered.
+     *
+     * <pre>{@code
+     * Channel<Page> pages = Channel.buffered(64, "pages");
+     * try (var scope = Scope.open()) {
+     *     for (Channel.Producer<Page> producer : pages.producers(sites.size())) {
+     *         Site site = sites.removeFirst();
+     *         scope.fork(() -> {
+     *             try (producer) {                 // the last one to finish closes pages
+     *                 for (Page page : site.crawl()) {
+     *                     producer.send(page);
+     *                 }
+     *             }
+     *             return null;
+     *         });
+     *     }
+     *     for (Page page : pages) {                // ends when every producer is done
+     *         index(page);
+     *     }
+     *     scope.join();
+     * }
+     * }</pre>
+     *
+     * <p>Each call makes a new, independent group. Closing a handle twice has no further effect.
+     * A producer that fails can still call {@link #error(Throwable)} on the channel at once; a
+     * group's last {@code close()} on a channel already closed has no effect.
+     *
+     * @param count how many producers share the channel
+     * @return {@code count} new open handles, in an unmodifiable list
+     * @throws IllegalArgumentException if {@code count} is not positive
+     */
+    public List<Producer<E>> producers(int count) {
+        if (count <= 0) {
+            throw new IllegalArgumentException("count must be positive: " + count);
+        }
+        AtomicInteger open = new AtomicInteger(count);
+        List<Producer<E>> group = new ArrayList<>(count);
+        for (int i = 1; i <= count; i++) {
+            group.add(new Producer<>(this, open, i, count));
+        }
+        return List.copyOf(group);
+    }
+
+    /**
+     * One of several producers of a channel; see {@link Channel#producers(int)}. It sends to the
+     * channel like the channel itself, and its {@link #close()} counts down the group: the last
+     * one closes the channel with {@link Channel#done()}. Safe to use from any thread.
+     *
+     * <pre>{@code
+     * try (Channel.Producer<String> producer = producers.get(0)) {
+     *     producer.send("hello");
+     * }
+     * }</pre>
+     *
+     * @param <E> the element type
+     */
+    public static final class Producer<E> implements AutoCloseable {
+        private final Channel<E> channel;
+        private final AtomicInteger open;
+        private final int index;
+        private final int count;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        private Producer(Channel<E> channel, AtomicInteger open, int index, int count) {
+            this.channel = channel;
+            this.open = open;
+            this.index = index;
+            this.count = count;
+        }
+
+        /**
+         * Returns the channel this producer sends to.
+         *
+         * @return the channel
+         */
+        public Channel<E> channel() {
+            return channel;
+        }
+
+        /**
+         * Sends through {@link Channel#send(Object)}.
+         *
+         * @param element the element to send
+         * @throws InterruptedException if interrupted before the element was accepted
+         * @throws IllegalStateException if this producer was closed
+         * @throws ChannelDoneException if the channel is done
+         * @throws ChannelErrorException if the channel is in error
+         * @throws NullPointerException if {@code element} is null
+         */
+        public void send(E element) throws InterruptedException {
+            checkOpen();
+            channel.send(element);
+        }
+
+        /**
+         * Sends through {@link Channel#trySend(Object, Duration)}.
+         *
+         * @param element the element to send
+         * @param timeout how long to wait; zero means do not wait
+         * @return {@code true} if sent, {@code false} if the timeout passed first
+         * @throws InterruptedException if interrupted before the element was accepted
+         * @throws IllegalStateException if this producer was closed
+         * @throws ChannelDoneException if the channel is done
+         * @throws ChannelErrorException if the channel is in error
+         * @throws NullPointerException if an argument is null
+         * @throws IllegalArgumentException if {@code timeout} is negative
+         */
+        public boolean trySend(E element, Duration timeout) throws InterruptedException {
+            checkOpen();
+            return channel.trySend(element, timeout);
+        }
+
+        /**
+         * Returns whether this handle was closed.
+         *
+         * @return {@code true} after {@link #close()}
+         */
+        public boolean isClosed() {
+            return closed.get();
+        }
+
+        /**
+         * Says that this producer sends nothing more; when it is the last of its group to do so,
+         * closes the channel with {@link Channel#done()}. Idempotent.
+         */
+        @Override
+        public void close() {
+            if (closed.compareAndSet(false, true) && open.decrementAndGet() == 0) {
+                channel.done();
+            }
+        }
+
+        private void checkOpen() {
+            if (closed.get()) {
+                throw new IllegalStateException(this + " is closed; it may not send any more");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "producer " + index + " of " + count + " of channel '" + channel.name() + "'";
+        }
     }
 
     // ------------------------------------------------------------------ iteration
@@ -858,7 +1338,8 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
     public String toString() {
         ChannelClosed<E> c = closed;
         String state = c == null ? "open" : c instanceof ChannelDone<?> ? "done" : "error";
-        String kind = capacity == 0 ? "rendezvous" : capacity == UNBOUNDED ? "unbounded" : "buffered(" + capacity + ")";
+        String kind = capacity == 0 ? "rendezvous" : capacity == UNBOUNDED ? "unbounded"
+                : "buffered(" + capacity + (overflow == Overflow.BLOCK ? "" : ", " + overflow) + ")";
         return "Channel[" + name + ", " + kind + ", size=" + size() + ", " + state + "]";
     }
 
@@ -879,14 +1360,20 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
         }
     }
 
-    /** Select phase 1: sends now if possible. Returns SENT, EMPTY or a ChannelClosed. */
+    /**
+     * Select phase 1: sends now if possible. Returns SENT, EMPTY, a ChannelClosed, or a
+     * {@link Dropped} (sent, and the overflow policy dropped an element for onUndelivered).
+     */
     Object selectTrySend(Object element) {
+        Object result;
+        @Nullable Object dropped;
         lock();
         try {
-            return offerLocked(element);
+            result = offerLocked(element);
         } finally {
-            unlockAndWake();
+            dropped = unlockAndWake();
         }
+        return dropped == null ? result : new Dropped(dropped);
     }
 
     /**
@@ -914,7 +1401,7 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
                 if (closed != null) {
                     return RESTART;
                 }
-                node.spin = receivers.spinEligible();
+                node.spin = spinning && receivers.spinEligible();
                 receivers.add(node);
                 return REGISTERED;
             }
@@ -935,7 +1422,8 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
 
     /**
      * Select phase 2 for a send clause; see {@link #registerReceive(Node)}. A closed channel
-     * yields {@link #RESTART}, so that phase 1 reports the closure.
+     * yields {@link #RESTART}, so that phase 1 reports the closure. An element the overflow
+     * policy dropped is left in {@code node.dropped}, for the select to pass to onUndelivered.
      */
     int registerSend(Node node) {
         Waiter select = node.owner;
@@ -947,8 +1435,8 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
             if (closed != null) {
                 return RESTART;
             }
-            if (count >= capacity && (count > 0 || receivers.firstLive() == null)) {
-                node.spin = senders.spinEligible();
+            if (overflow == Overflow.BLOCK && count >= capacity && (count > 0 || receivers.firstLive() == null)) {
+                node.spin = spinning && senders.spinEligible();
                 senders.add(node);
                 return REGISTERED;
             }
@@ -961,7 +1449,7 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
             }
             return COMPLETED;
         } finally {
-            unlockAndWake();
+            node.dropped = unlockAndWake();
         }
     }
 
@@ -1013,7 +1501,7 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
     }
 
     private void lockContended() {
-        if (Waiter.spinning && Waiter.MULTIPROCESSOR) {
+        if (spinning && Waiter.MULTIPROCESSOR) {
             long spinUntil = 0L;
             boolean virtual = Thread.currentThread().isVirtual(); // yields instead, see Waiter
             for (int rounds = 1; ; rounds++) {
@@ -1072,7 +1560,25 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
             putLocked(element);
             return Signal.SENT;
         }
-        return Signal.EMPTY;
+        switch (overflow) {
+            case BLOCK -> {
+                return Signal.EMPTY;
+            }
+            case DROP_OLDEST -> { // the ring is full (count == items.length): the head slot is the new tail
+                Object[] a = items;
+                assert count == a.length : count + " != " + a.length;
+                int h = head;
+                pendingDrop = a[h];
+                a[h] = element;
+                head = h + 1 == a.length ? 0 : h + 1;
+                return Signal.SENT;
+            }
+            case DROP_LATEST -> {
+                pendingDrop = element;
+                return Signal.SENT;
+            }
+        }
+        throw new AssertionError(overflow);
     }
 
     /**
@@ -1094,14 +1600,74 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
         return c != null ? c : Signal.EMPTY;
     }
 
-    /** Releases the lock, then unparks the counterpart this critical section claimed, if any. */
-    private void unlockAndWake() {
+    /**
+     * Releases the lock, then unparks the counterpart this critical section claimed, if any.
+     *
+     * @return the element the overflow policy dropped in this critical section, or null; the
+     *     caller passes it to {@link #undelivered} once its operation has fully taken effect
+     */
+    private @Nullable Object unlockAndWake() {
         Node woken = pendingWake;
+        Object dropped = pendingDrop;
         pendingWake = null;
+        pendingDrop = null;
         lock.unlock();
         if (woken != null) {
             woken.wakeOwner();
         }
+        return dropped;
+    }
+
+    /**
+     * Passes elements that will never be delivered to the onUndelivered callback, outside any
+     * lock, after the operation that lost them has fully taken effect. Every element is passed
+     * even if the callback throws; the first Throwable is then rethrown, later ones suppressed.
+     */
+    void undelivered(List<?> elements) {
+        Consumer<? super E> callback = onUndelivered;
+        if (callback == null) {
+            return;
+        }
+        Throwable first = null;
+        for (Object e : elements) {
+            try {
+                callback.accept(element(e));
+            } catch (Throwable t) {
+                if (first == null) {
+                    first = t;
+                } else if (first != t) {
+                    first.addSuppressed(t);
+                }
+            }
+        }
+        if (first != null) {
+            throw unchecked(first);
+        }
+    }
+
+    /** Passes a failed send's element to onUndelivered; a Throwable it throws is suppressed by {@code failure}. */
+    private <X extends Exception> X undeliveredOnFailure(E element, X failure) {
+        Consumer<? super E> callback = onUndelivered;
+        if (callback != null) {
+            try {
+                callback.accept(element);
+            } catch (Throwable t) {
+                if (t != failure) {
+                    failure.addSuppressed(t);
+                }
+            }
+        }
+        return failure;
+    }
+
+    private static RuntimeException unchecked(Throwable t) {
+        if (t instanceof Error e) {
+            throw e;
+        }
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        return new UndeclaredThrowableException(t, "onUndelivered threw a checked exception");
     }
 
     private void reportSent(long blockedNanos) {
@@ -1222,7 +1788,7 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
      * @param doneDetail what "done" means for this operation, appended to the message
      */
     static ChannelClosedException closedException(ChannelClosed<?> c, String what, String doneDetail) {
-        String who = " by " + describe(Thread.currentThread());
+        String who = " by " + Threads.current();
         return switch (c) {
             case ChannelDone<?> d -> new ChannelDoneException(what + who
                     + " failed: the channel is done (done() was called)" + doneDetail);
@@ -1231,32 +1797,12 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
         };
     }
 
-    static String describe(Thread thread) {
-        String threadName = thread.getName();
-        String kind = thread.isVirtual() ? "virtual thread" : "thread";
-        return threadName.isEmpty() ? kind + " #" + thread.threadId() : kind + " '" + threadName + "'";
-    }
-
-    static long timeoutNanos(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
-        }
-        try {
-            long nanos = timeout.toNanos();
-            return nanos == FOREVER ? FOREVER - 1 : nanos;
-        } catch (ArithmeticException tooLong) {
-            return FOREVER - 1;
-        }
-    }
-
     /** The absolute deadline for a wait that started at {@code start}; MAX_VALUE for none. */
     static long deadline(long start, long timeoutNanos) {
         if (timeoutNanos == FOREVER) {
             return Long.MAX_VALUE;
         }
-        long deadline = start + timeoutNanos;
-        return deadline == Long.MAX_VALUE || deadline < start ? Long.MAX_VALUE - 1 : deadline;
+        return Durations.deadline(start, timeoutNanos); // at most MAX_NANOS ahead: never MAX_VALUE
     }
 
     /** Internal results that are neither elements nor closures. */
@@ -1266,4 +1812,7 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
         /** Nothing happened: no element to receive, no room to send, or the timeout passed. */
         EMPTY
     }
+
+    /** Select phase 1: sent, and the overflow policy dropped {@code element} for onUndelivered. */
+    record Dropped(Object element) {}
 }

@@ -8,15 +8,15 @@ import org.jspecify.annotations.Nullable;
  * Returned instead of an exception by the {@code ...OrClosed} operations.
  *
  * <pre>{@code
- * ChannelClosed<Order> closed = orders.sendOrClosed(order);
- * if (closed != null) {
+ * if (orders.sendOrClosed(order) instanceof ChannelClosed<?> closed) {
  *     throw closed.toException(); // or handle it
  * }
  * }</pre>
  *
  * @param <T> the element type of the operation that saw the closure; no value of it is carried
  */
-public sealed interface ChannelClosed<T extends @Nullable Object> extends ChannelResult<T>
+public sealed interface ChannelClosed<T extends @Nullable Object>
+        extends ChannelResult<T>, ReceiveResult<T>, SendResult
         permits ChannelDone, ChannelError {
 
     /**

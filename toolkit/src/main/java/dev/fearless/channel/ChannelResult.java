@@ -32,5 +32,5 @@ public sealed interface ChannelResult<T extends @Nullable Object> permits Channe
      * @param value the value; {@code null} only when a select clause's function returned null
      * @param <T> the type of the value
      */
-    record Value<T extends @Nullable Object>(T value) implements ChannelResult<T> {}
+    record Value<T extends @Nullable Object>(T value) implements ChannelResult<T>, ReceiveResult<T> {}
 }

@@ -19,6 +19,8 @@ final class Node extends Waiter {
     boolean queued;
     /** Whether the owner should spin before parking: the node was first in its queue. */
     boolean spin;
+    /** Send clause: an element the overflow policy dropped when this clause completed, or null. */
+    @Nullable Object dropped;
     /** Previous state returned by the last successful claim, for {@link #wakeOwner()}. */
     int claimedFrom;
 

@@ -1,12 +1,13 @@
 package dev.fearless.channel;
 
+import dev.fearless.internal.Durations;
 import dev.fearless.telemetry.Telemetry;
 import dev.fearless.telemetry.TelemetryListener;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.StringJoiner;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -16,51 +17,61 @@ import org.jspecify.annotations.Nullable;
  * to their channels.
  *
  * <pre>{@code
- * // forward jobs until told to stop, at most one second idle
+ * // forward jobs until told to stop, or until idle for a second
  * boolean running = true;
  * while (running) {
- *     running = Select.select(Duration.ofSeconds(1),
+ *     running = Select.select(
  *             jobs.receiveClause(job -> { handle(job); return true; }),
- *             stop.receiveClause(signal -> false));
+ *             stop.receiveClause(signal -> false),
+ *             Select.timeout(Duration.ofSeconds(1), () -> false));
  * }
  * }</pre>
  *
- * <p>Flavours, each with an {@code ...OrClosed} form that returns a {@link ChannelClosed} instead
- * of throwing, and a timed form that throws {@link TimeoutException}:
+ * <p>Entry points: {@link #select(SelectClause[])} and {@link #select(List)} return the selected
+ * clause's value and throw when the channels are closed; {@link #selectOrClosed(SelectClause[])}
+ * and {@link #selectOrClosed(List)} return the closure as a {@link ChannelClosed} instead. They
+ * are biased: when several clauses are ready, the first in order wins.
+ * {@link #selectFair(SelectClause[])} starts at a random clause, so that no ready channel is
+ * starved by the ones before it, and {@link #receiveAll(SelectClause[])} selects fairly, again
+ * and again, until every channel is done (jox#64).
+ *
+ * <p>Clauses: {@link Channel#receiveClause()} and {@link Channel#sendClause(Object)} (with forms
+ * that map the outcome), and two that involve no channel, at most one of them per select, in any
+ * position:
  * <ul>
- *   <li>{@link #select(SelectClause[])} is biased: when several clauses are ready, the first one
- *       in argument order wins;</li>
- *   <li>{@link #selectFair(SelectClause[])} starts at a random clause, so that no ready channel
- *       is starved by the ones before it;</li>
- *   <li>a {@link #defaultClause(Object) default clause}, last in the list, makes the select return
- *       at once when no other clause is ready;</li>
- *   <li>{@link #receiveAll(SelectClause[])} selects fairly, again and again, until every channel
- *       is done (jox#64).</li>
+ *   <li>{@link #orDefault(Supplier)} completes at once when no channel clause can complete now;
+ *       a select whose only clause is the default returns the default;</li>
+ *   <li>{@link #timeout(Duration, Supplier)} completes when no channel clause completed within
+ *       the duration (zero: like a default clause); a select whose only clause is a timeout
+ *       waits that long, interruptibly, and returns its value.</li>
  * </ul>
+ * There is no timed overload: a timeout is a clause, as in Kotlin, so a select that gives up
+ * returns a value instead of throwing.
  *
  * <p>Closed channels. If any clause's channel is in error, the select reports that error (even if
  * another clause is ready, so that failures are not hidden behind traffic). A send clause whose
  * channel is done makes the select report done, as {@link Channel#send} would. A receive clause
  * whose channel is done and drained is ignored as long as another clause can still complete; the
- * select reports done only when no clause can ever complete (for receive-only selects: when every
- * channel is done). So a loop over several channels needs no special case for each closed one:
+ * select reports done only when no channel clause can ever complete (for receive-only selects:
+ * when every channel is done). So a loop over several channels needs no special case for each
+ * closed one:
  * <pre>{@code
- * while (Select.selectFairOrClosed(
+ * while (Select.selectOrClosed(
  *         orders.receiveClause(o -> { ship(o); return o; }),
  *         refunds.receiveClause(r -> { refund(r); return r; })) instanceof ChannelResult.Value<?>) {
  *     // until both orders and refunds are done
  * }
  * }</pre>
- * Being done wins over the default clause: a select whose channels are all done reports done,
- * not its default.
+ * Being done wins over a default or timeout clause: a select whose channels are all done reports
+ * done, not its default.
  *
  * <p>Each clause must use a different channel. Clause functions ({@code receiveClause(fn)},
- * {@code sendClause(e, fn)}, the default's supplier) run on the selecting thread after the select
- * completed, outside any lock.
+ * {@code sendClause(e, fn)}, the default's and the timeout's supplier) run on the selecting
+ * thread after the select completed, outside any lock.
  *
- * <p>Interruption and timeout. A select that is interrupted or times out while waiting either
- * completed one clause before noticing (it then returns its value, keeping the interrupt status)
- * or completed none: no element is lost or sent twice.
+ * <p>Interruption. A select that is interrupted while waiting either completed one clause before
+ * noticing (it then returns its value, keeping the interrupt status) or completed none: no
+ * element is lost or sent twice. The same holds when its timeout clause fires.
  *
  * <p>Memory consistency effects: as for the individual {@link Channel} operations; the selected
  * clause's operation has exactly the effects it would have on its own.
@@ -99,178 +110,110 @@ public final class Select {
 
     private Select() {}
 
-    // ------------------------------------------------------------------ biased
+    // ------------------------------------------------------------------ entry points
 
     /**
-     * Completes the first clause that can complete, waiting as long as it takes; when several
-     * can, the first in argument order wins.
+     * Completes the first clause that can complete, waiting as long as it takes (or until a
+     * {@linkplain #timeout timeout clause} fires); when several can, the first in argument order
+     * wins.
      *
-     * @param clauses the alternatives; at most one default clause, and only last
+     * @param clauses the alternatives; at most one default or timeout clause
      * @param <U> the result type
      * @return the value of the selected clause
      * @throws InterruptedException if interrupted before any clause completed
      * @throws ChannelDoneException if no clause can ever complete (see the class description)
      * @throws ChannelErrorException if a clause's channel is in error
-     * @throws IllegalArgumentException if two clauses use the same channel, or a default clause is
-     *     not last
+     * @throws IllegalArgumentException if there is no clause, two clauses use the same channel,
+     *     or there are two default or timeout clauses
      * @throws NullPointerException if {@code clauses} or any clause is null
      */
     @SafeVarargs
     @SuppressWarnings("varargs") // the array is only read, never stored or exposed
     public static <U extends @Nullable Object> U select(SelectClause<? extends U>... clauses)
             throws InterruptedException {
-        return valueOrThrow(untimed(clauses, false), clauses);
+        return valueOrThrow(run(Objects.requireNonNull(clauses, "clauses"), false), clauses);
+    }
+
+    /**
+     * Like {@link #select(SelectClause[])}, for a list of clauses built at run time.
+     *
+     * @param clauses the alternatives; at most one default or timeout clause
+     * @param <U> the result type
+     * @return the value of the selected clause
+     * @throws InterruptedException if interrupted before any clause completed
+     * @throws ChannelDoneException if no clause can ever complete
+     * @throws ChannelErrorException if a clause's channel is in error
+     * @throws IllegalArgumentException if the list is empty, two clauses use the same channel, or
+     *     there are two default or timeout clauses
+     * @throws NullPointerException if {@code clauses} or any clause is null
+     */
+    public static <U extends @Nullable Object> U select(List<? extends SelectClause<? extends U>> clauses)
+            throws InterruptedException {
+        SelectClause<? extends U>[] array = toArray(clauses);
+        return valueOrThrow(run(array, false), array);
     }
 
     /**
      * Like {@link #select(SelectClause[])}, but returns a closure instead of throwing.
      *
-     * @param clauses the alternatives; at most one default clause, and only last
+     * @param clauses the alternatives; at most one default or timeout clause
      * @param <U> the result type
      * @return the selected clause's value, or the closure that ended the select
      * @throws InterruptedException if interrupted before any clause completed
-     * @throws IllegalArgumentException if two clauses use the same channel, or a default clause is
-     *     not last
+     * @throws IllegalArgumentException if there is no clause, two clauses use the same channel,
+     *     or there are two default or timeout clauses
      * @throws NullPointerException if {@code clauses} or any clause is null
      */
     @SafeVarargs
     @SuppressWarnings("varargs") // the array is only read, never stored or exposed
     public static <U extends @Nullable Object> ChannelResult<U> selectOrClosed(SelectClause<? extends U>... clauses)
             throws InterruptedException {
-        return untimed(clauses, false);
+        return run(Objects.requireNonNull(clauses, "clauses"), false);
     }
 
     /**
-     * Like {@link #select(SelectClause[])}, waiting at most {@code timeout}.
+     * Like {@link #selectOrClosed(SelectClause[])}, for a list of clauses built at run time.
      *
-     * @param timeout how long to wait; zero means do not wait
-     * @param clauses the alternatives; at most one default clause, and only last
-     * @param <U> the result type
-     * @return the value of the selected clause
-     * @throws InterruptedException if interrupted before any clause completed
-     * @throws TimeoutException if no clause completed within the timeout
-     * @throws ChannelDoneException if no clause can ever complete
-     * @throws ChannelErrorException if a clause's channel is in error
-     * @throws IllegalArgumentException if {@code timeout} is negative, two clauses use the same
-     *     channel, or a default clause is not last
-     * @throws NullPointerException if an argument or any clause is null
-     */
-    @SafeVarargs
-    @SuppressWarnings("varargs") // the array is only read, never stored or exposed
-    public static <U extends @Nullable Object> U select(Duration timeout, SelectClause<? extends U>... clauses)
-            throws InterruptedException, TimeoutException {
-        return valueOrThrow(run(clauses, false, Channel.timeoutNanos(timeout)), clauses);
-    }
-
-    /**
-     * Like {@link #selectOrClosed(SelectClause[])}, waiting at most {@code timeout}.
-     *
-     * @param timeout how long to wait; zero means do not wait
-     * @param clauses the alternatives; at most one default clause, and only last
+     * @param clauses the alternatives; at most one default or timeout clause
      * @param <U> the result type
      * @return the selected clause's value, or the closure that ended the select
      * @throws InterruptedException if interrupted before any clause completed
-     * @throws TimeoutException if no clause completed within the timeout
-     * @throws IllegalArgumentException if {@code timeout} is negative, two clauses use the same
-     *     channel, or a default clause is not last
-     * @throws NullPointerException if an argument or any clause is null
+     * @throws IllegalArgumentException if the list is empty, two clauses use the same channel, or
+     *     there are two default or timeout clauses
+     * @throws NullPointerException if {@code clauses} or any clause is null
      */
-    @SafeVarargs
-    @SuppressWarnings("varargs") // the array is only read, never stored or exposed
-    public static <U extends @Nullable Object> ChannelResult<U> selectOrClosed(Duration timeout,
-            SelectClause<? extends U>... clauses) throws InterruptedException, TimeoutException {
-        return run(clauses, false, Channel.timeoutNanos(timeout));
+    public static <U extends @Nullable Object> ChannelResult<U> selectOrClosed(
+            List<? extends SelectClause<? extends U>> clauses) throws InterruptedException {
+        return run(toArray(clauses), false);
     }
 
-    // ------------------------------------------------------------------ fair
-
     /**
-     * Like {@link #select(SelectClause[])}, but unbiased: the clauses are tried starting at a
-     * random one, so each ready clause has the same chance to win.
+     * Like {@link #select(SelectClause[])}, but unbiased (Kotlin's {@code selectUnbiased}, Go's
+     * {@code select}): the clauses are tried starting at a random one, so each ready clause has
+     * the same chance to win.
      *
-     * @param clauses the alternatives; at most one default clause, and only last (it stays last)
+     * @param clauses the alternatives; at most one default or timeout clause
      * @param <U> the result type
      * @return the value of the selected clause
      * @throws InterruptedException if interrupted before any clause completed
      * @throws ChannelDoneException if no clause can ever complete
      * @throws ChannelErrorException if a clause's channel is in error
-     * @throws IllegalArgumentException if two clauses use the same channel, or a default clause is
-     *     not last
+     * @throws IllegalArgumentException if there is no clause, two clauses use the same channel,
+     *     or there are two default or timeout clauses
      * @throws NullPointerException if {@code clauses} or any clause is null
      */
     @SafeVarargs
     @SuppressWarnings("varargs") // the array is only read, never stored or exposed
     public static <U extends @Nullable Object> U selectFair(SelectClause<? extends U>... clauses)
             throws InterruptedException {
-        return valueOrThrow(untimed(clauses, true), clauses);
+        return valueOrThrow(run(Objects.requireNonNull(clauses, "clauses"), true), clauses);
     }
-
-    /**
-     * Like {@link #selectFair(SelectClause[])}, but returns a closure instead of throwing.
-     *
-     * @param clauses the alternatives; at most one default clause, and only last
-     * @param <U> the result type
-     * @return the selected clause's value, or the closure that ended the select
-     * @throws InterruptedException if interrupted before any clause completed
-     * @throws IllegalArgumentException if two clauses use the same channel, or a default clause is
-     *     not last
-     * @throws NullPointerException if {@code clauses} or any clause is null
-     */
-    @SafeVarargs
-    @SuppressWarnings("varargs") // the array is only read, never stored or exposed
-    public static <U extends @Nullable Object> ChannelResult<U> selectFairOrClosed(SelectClause<? extends U>... clauses)
-            throws InterruptedException {
-        return untimed(clauses, true);
-    }
-
-    /**
-     * Like {@link #selectFair(SelectClause[])}, waiting at most {@code timeout}.
-     *
-     * @param timeout how long to wait; zero means do not wait
-     * @param clauses the alternatives; at most one default clause, and only last
-     * @param <U> the result type
-     * @return the value of the selected clause
-     * @throws InterruptedException if interrupted before any clause completed
-     * @throws TimeoutException if no clause completed within the timeout
-     * @throws ChannelDoneException if no clause can ever complete
-     * @throws ChannelErrorException if a clause's channel is in error
-     * @throws IllegalArgumentException if {@code timeout} is negative, two clauses use the same
-     *     channel, or a default clause is not last
-     * @throws NullPointerException if an argument or any clause is null
-     */
-    @SafeVarargs
-    @SuppressWarnings("varargs") // the array is only read, never stored or exposed
-    public static <U extends @Nullable Object> U selectFair(Duration timeout, SelectClause<? extends U>... clauses)
-            throws InterruptedException, TimeoutException {
-        return valueOrThrow(run(clauses, true, Channel.timeoutNanos(timeout)), clauses);
-    }
-
-    /**
-     * Like {@link #selectFairOrClosed(SelectClause[])}, waiting at most {@code timeout}.
-     *
-     * @param timeout how long to wait; zero means do not wait
-     * @param clauses the alternatives; at most one default clause, and only last
-     * @param <U> the result type
-     * @return the selected clause's value, or the closure that ended the select
-     * @throws InterruptedException if interrupted before any clause completed
-     * @throws TimeoutException if no clause completed within the timeout
-     * @throws IllegalArgumentException if {@code timeout} is negative, two clauses use the same
-     *     channel, or a default clause is not last
-     * @throws NullPointerException if an argument or any clause is null
-     */
-    @SafeVarargs
-    @SuppressWarnings("varargs") // the array is only read, never stored or exposed
-    public static <U extends @Nullable Object> ChannelResult<U> selectFairOrClosed(Duration timeout,
-            SelectClause<? extends U>... clauses) throws InterruptedException, TimeoutException {
-        return run(clauses, true, Channel.timeoutNanos(timeout));
-    }
-
-    // ------------------------------------------------------------------ loops and defaults
 
     /**
      * Receives from all the clauses' channels, fairly, until every one of them is done; each
      * element goes to its clause's function. A channel that is done is simply no longer selected,
-     * so the loop needs no bookkeeping of which channels are still open.
+     * so the loop needs no bookkeeping of which channels are still open. With no clause it
+     * returns at once.
      *
      * <pre>{@code
      * Select.receiveAll(
@@ -296,8 +239,11 @@ public final class Select {
                         + i + "] is " + receiveClauses[i]);
             }
         }
+        if (receiveClauses.length == 0) {
+            return;
+        }
         for (;;) {
-            ChannelResult<?> result = untimed(receiveClauses, true);
+            ChannelResult<?> result = run(receiveClauses, true);
             if (result instanceof ChannelDone<?>) {
                 return;
             }
@@ -307,40 +253,62 @@ public final class Select {
         }
     }
 
-    /**
-     * Returns a clause that completes at once with {@code value} when no other clause can
-     * complete now; it must be the last clause.
-     *
-     * @param value the select's result when nothing else is ready
-     * @param <U> the result type
-     * @return a default clause
-     */
-    public static <U extends @Nullable Object> SelectClause<U> defaultClause(U value) {
-        return new SelectClause.Default<>(() -> value);
-    }
+    // ------------------------------------------------------------------ clauses without a channel
 
     /**
-     * Returns a clause that completes at once with the supplier's value when no other clause can
-     * complete now; it must be the last clause. The supplier runs only if the clause is selected.
+     * Returns a clause that completes at once with the supplier's value when no channel clause
+     * can complete now. The supplier runs only if the clause is selected.
+     *
+     * <pre>{@code
+     * Optional<Job> next = Select.select(jobs.receiveClause(Optional::of), Select.orDefault(Optional::empty));
+     * }</pre>
      *
      * @param value supplies the select's result when nothing else is ready
      * @param <U> the result type
      * @return a default clause
      * @throws NullPointerException if {@code value} is null
      */
-    public static <U extends @Nullable Object> SelectClause<U> defaultClause(Supplier<? extends U> value) {
-        return new SelectClause.Default<>(Objects.requireNonNull(value, "value"));
+    public static <U extends @Nullable Object> SelectClause<U> orDefault(Supplier<? extends U> value) {
+        return new SelectClause.Default<>(Objects.requireNonNull(value, "value"), -1L);
+    }
+
+    /**
+     * Returns a clause that completes with the supplier's value when no channel clause completed
+     * within {@code timeout} of the select's start. The supplier runs only if the clause is
+     * selected. The clause may be used by many selects; each counts from its own start.
+     *
+     * <pre>{@code
+     * String reply = Select.select(
+     *         replies.receiveClause(),
+     *         Select.timeout(Duration.ofSeconds(2), () -> "no reply"));
+     * }</pre>
+     *
+     * @param timeout how long the select waits; zero means do not wait (like
+     *     {@link #orDefault(Supplier)}); a duration too long to count in nanoseconds waits about
+     *     73 years
+     * @param value supplies the select's result when the timeout passed
+     * @param <U> the result type
+     * @return a timeout clause
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
+    public static <U extends @Nullable Object> SelectClause<U> timeout(Duration timeout, Supplier<? extends U> value) {
+        long nanos = Durations.toNanosSaturated(timeout);
+        return new SelectClause.Default<>(Objects.requireNonNull(value, "value"), nanos);
     }
 
     // ------------------------------------------------------------------ the algorithm
 
-    private static <U extends @Nullable Object> ChannelResult<U> untimed(SelectClause<? extends U>[] clauses,
-            boolean fair) throws InterruptedException {
-        try {
-            return run(clauses, fair, Channel.FOREVER);
-        } catch (TimeoutException e) {
-            throw new AssertionError("an untimed select cannot time out", e);
+    @SuppressWarnings("unchecked") // a list of SelectClause<? extends U> as an array of them
+    private static <U extends @Nullable Object> SelectClause<? extends U>[] toArray(
+            List<? extends SelectClause<? extends U>> clauses) {
+        Objects.requireNonNull(clauses, "clauses");
+        SelectClause<?>[] array = new SelectClause<?>[clauses.size()];
+        int i = 0;
+        for (SelectClause<? extends U> clause : clauses) { // a null element is reported by validate
+            array[i++] = clause;
         }
+        return (SelectClause<? extends U>[]) array;
     }
 
     private static <U extends @Nullable Object> U valueOrThrow(ChannelResult<U> result, SelectClause<?>[] clauses) {
@@ -351,18 +319,21 @@ public final class Select {
         };
     }
 
-    private static <U extends @Nullable Object> ChannelResult<U> run(SelectClause<? extends U>[] clauses,
-            boolean fair, long timeoutNanos) throws InterruptedException, TimeoutException {
-        int m = validate(clauses);
-        boolean hasDefault = m < clauses.length;
-        boolean mayBlock = !hasDefault && timeoutNanos != 0L;
+    private static <U extends @Nullable Object> ChannelResult<U> run(SelectClause<? extends U>[] all, boolean fair)
+            throws InterruptedException {
+        SelectClause.Default<? extends U> fallback = validate(all);
+        SelectClause<? extends U>[] clauses = fallback == null ? all : withoutFallback(all, fallback);
+        int m = clauses.length;
+        // no fallback: wait forever; a default clause: do not wait; a timeout clause: its duration
+        long timeoutNanos = fallback == null ? Channel.FOREVER : Math.max(fallback.timeoutNanos, 0L);
+        boolean mayBlock = timeoutNanos != 0L;
         TelemetryListener listener = Telemetry.listener();
         long start = 0L;
         long deadline = Long.MAX_VALUE;
         boolean waited = false;
         for (;;) {
             if (mayBlock && Thread.interrupted()) {
-                throw new InterruptedException(describe(clauses) + " was interrupted");
+                throw new InterruptedException(describe(all) + " was interrupted");
             }
             // 0. an error on any channel wins
             for (int i = 0; i < m; i++) {
@@ -384,15 +355,17 @@ public final class Select {
                         return closed(c);
                     }
                     // a done receive clause: ignored while another clause can complete
+                } else if (raw instanceof Channel.Dropped(Object dropped)) {
+                    return completed(clause, null, listener, waited ? start : 0L, dropped);
                 } else {
-                    return completed(clause, raw, listener, waited ? start : 0L);
+                    return completed(clause, raw, listener, waited ? start : 0L, null);
                 }
             }
-            if (!pending) {
+            if (!pending && m > 0) {
                 return ChannelDone.instance();
             }
-            if (hasDefault) {
-                return new ChannelResult.Value<>(clauses[m].result(null));
+            if (!mayBlock) {
+                return fallen(Objects.requireNonNull(fallback));
             }
             if (!waited) {
                 waited = true;
@@ -401,8 +374,8 @@ public final class Select {
                 }
                 deadline = Channel.deadline(start, timeoutNanos);
             }
-            if (timeoutNanos == 0L || (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0L)) {
-                throw new TimeoutException(describe(clauses) + " timed out");
+            if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0L) {
+                return fallen(Objects.requireNonNull(fallback));
             }
             // 2. register a node on every channel, then wait to be claimed
             SelectOp op = new SelectOp(m);
@@ -426,7 +399,7 @@ public final class Select {
                     break;
                 } // SKIPPED: a done receive clause
             }
-            if (!registered) {
+            if (!registered && m > 0) {
                 op.claim(Waiter.CLOSED); // every clause was skipped: re-examine (phase 1 reports done)
             }
             int state = op.await(spin, deadline);
@@ -435,9 +408,9 @@ public final class Select {
                     unregister(op, clauses, -1);
                     if (state == Waiter.INTERRUPTED) {
                         Thread.interrupted();
-                        throw new InterruptedException(describe(clauses) + " was interrupted");
+                        throw new InterruptedException(describe(all) + " was interrupted");
                     }
-                    throw new TimeoutException(describe(clauses) + " timed out");
+                    return fallen(Objects.requireNonNull(fallback));
                 }
                 state = op.state(); // completed or closed before we could give up
             }
@@ -448,12 +421,21 @@ public final class Select {
             int selected = state - Waiter.SELECTED;
             unregister(op, clauses, selected);
             Node node = Objects.requireNonNull(op.nodes[selected]);
-            return completed(clauses[selected], node.item, listener, start);
+            return completed(clauses[selected], node.item, listener, start, node.dropped);
         }
     }
 
+    /** The select's value from its default or timeout clause. */
+    private static <U extends @Nullable Object> ChannelResult<U> fallen(SelectClause.Default<? extends U> fallback) {
+        return new ChannelResult.Value<>(fallback.result(null));
+    }
+
+    /**
+     * The select's value from its selected channel clause; then, once the select has fully taken
+     * effect, passes an element the send dropped (overflow policy) to the channel's onUndelivered.
+     */
     private static <U extends @Nullable Object> ChannelResult<U> completed(SelectClause<? extends U> clause,
-            @Nullable Object raw, @Nullable TelemetryListener listener, long start) {
+            @Nullable Object raw, @Nullable TelemetryListener listener, long start, @Nullable Object dropped) {
         if (listener != null) {
             long blocked = start == 0L ? 0L : System.nanoTime() - start;
             String name = channelOf(clause).name();
@@ -463,7 +445,11 @@ public final class Select {
                 listener.channelReceived(name, blocked);
             }
         }
-        return new ChannelResult.Value<>(clause.result(raw));
+        ChannelResult<U> value = new ChannelResult.Value<>(clause.result(raw));
+        if (dropped != null) {
+            channelOf(clause).undelivered(List.of(dropped));
+        }
+        return value;
     }
 
     private static void unregister(SelectOp op, SelectClause<?>[] clauses, int except) {
@@ -476,18 +462,27 @@ public final class Select {
         }
     }
 
-    /** Checks the clauses; returns how many are channel clauses (all but a trailing default). */
-    private static int validate(SelectClause<?>[] clauses) {
-        Objects.requireNonNull(clauses, "clauses");
-        int m = clauses.length;
+    /**
+     * Checks the clauses; returns the default or timeout clause, or null.
+     *
+     * @throws IllegalArgumentException no clause, two clauses on one channel, or two fallbacks
+     */
+    private static <U extends @Nullable Object> SelectClause.@Nullable Default<? extends U> validate(
+            SelectClause<? extends U>[] clauses) {
+        if (clauses.length == 0) {
+            throw new IllegalArgumentException("a select needs at least one clause");
+        }
+        SelectClause.Default<? extends U> fallback = null;
+        int fallbackAt = -1;
         for (int i = 0; i < clauses.length; i++) {
-            SelectClause<?> clause = Objects.requireNonNull(clauses[i], "clauses[" + i + "]");
-            if (clause instanceof SelectClause.Default<?>) {
-                if (i != clauses.length - 1) {
-                    throw new IllegalArgumentException("the default clause must be the last one, but clauses["
-                            + i + "] of " + clauses.length + " is a default clause");
+            SelectClause<? extends U> clause = Objects.requireNonNull(clauses[i], "clauses[" + i + "]");
+            if (clause instanceof SelectClause.Default<? extends U> d) {
+                if (fallback != null) {
+                    throw new IllegalArgumentException("a select takes at most one default or timeout clause, "
+                            + "but clauses[" + fallbackAt + "] and clauses[" + i + "] are both one");
                 }
-                m = i;
+                fallback = d;
+                fallbackAt = i;
             } else {
                 Channel<?> channel = channelOf(clause);
                 for (int j = 0; j < i; j++) {
@@ -498,7 +493,21 @@ public final class Select {
                 }
             }
         }
-        return m;
+        return fallback;
+    }
+
+    /** The channel clauses, in order, without the fallback. */
+    @SuppressWarnings("unchecked") // an array of SelectClause<? extends U>, like the argument
+    private static <U extends @Nullable Object> SelectClause<? extends U>[] withoutFallback(
+            SelectClause<? extends U>[] clauses, SelectClause<?> fallback) {
+        SelectClause<?>[] channels = new SelectClause<?>[clauses.length - 1];
+        int n = 0;
+        for (SelectClause<? extends U> clause : clauses) {
+            if (clause != fallback) {
+                channels[n++] = clause;
+            }
+        }
+        return (SelectClause<? extends U>[]) channels;
     }
 
     private static Channel<?> channelOf(SelectClause<?> clause) {

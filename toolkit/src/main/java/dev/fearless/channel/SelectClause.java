@@ -6,8 +6,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One alternative of a {@link Select}: receive from a channel ({@link Channel#receiveClause()}),
- * send to a channel ({@link Channel#sendClause(Object)}), or take a default value when nothing
- * else is ready ({@link Select#defaultClause(Object)}). A clause is an immutable description; it
+ * send to a channel ({@link Channel#sendClause(Object)}), take a default value when nothing
+ * else is ready ({@link Select#orDefault(Supplier)}), or give up after a while
+ * ({@link Select#timeout(java.time.Duration, Supplier)}). A clause is an immutable description; it
  * does nothing until passed to a select, and may be passed to many.
  *
  * <pre>{@code
@@ -129,12 +130,21 @@ public abstract sealed class SelectClause<T extends @Nullable Object>
         }
     }
 
-    /** Completes at once when no other clause can. */
+    /** Completes when no channel clause can: at once (a default), or after a timeout. */
     static final class Default<T extends @Nullable Object> extends SelectClause<T> {
         private final Supplier<? extends T> value;
+        /** How long the select waits before this clause completes; negative for a default clause. */
+        final long timeoutNanos;
 
-        Default(Supplier<? extends T> value) {
+        Default(Supplier<? extends T> value, long timeoutNanos) {
             this.value = value;
+            this.timeoutNanos = timeoutNanos;
+        }
+
+        @Override
+        public String toString() {
+            return timeoutNanos < 0 ? "defaultClause"
+                    : "timeoutClause(" + java.time.Duration.ofNanos(timeoutNanos) + ")";
         }
 
         @Override

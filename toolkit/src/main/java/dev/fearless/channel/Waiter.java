@@ -69,13 +69,6 @@ class Waiter {
     static final long SPIN_NANOS = 5_000L;
     /** Spin rounds between two reads of the clock; a power of two. */
     static final int CLOCK_EVERY = 32;
-    /**
-     * Whether waiters and contended lock acquisitions may spin. Tests under Lincheck turn it off:
-     * Lincheck recognises a spin loop and switches threads until the state changes, so with
-     * spinning on it would never explore the park/unpark hand-shake, and would spend its budget
-     * on spin iterations.
-     */
-    static boolean spinning = true;
     /** Below this many nanoseconds left, a timed wait spins instead of parking. */
     private static final long SPIN_FOR_TIMEOUT_THRESHOLD = 1L << 10;
 
@@ -136,13 +129,14 @@ class Waiter {
     /**
      * Called by the owner: waits until claimed, interrupted or past the deadline.
      *
-     * @param spin whether spinning first is worthwhile
+     * @param spin whether spinning first is worthwhile (the channel allows it, see
+     *     {@code Channel.Builder.spinning}, and the node was first in its queue)
      * @param deadline the {@link System#nanoTime()} deadline, or {@code Long.MAX_VALUE} for none
      * @return the terminal state, or {@link #INTERRUPTED} or {@link #TIMED_OUT} with the state
      *     unchanged (the caller must then claim {@link #CANCELLED} itself, or find it claimed)
      */
     final int await(boolean spin, long deadline) {
-        boolean spinNow = spin && spinning && MULTIPROCESSOR;
+        boolean spinNow = spin && MULTIPROCESSOR;
         boolean virtual = spinNow && thread.isVirtual();
         long spinUntil = 0L; // read the clock (tens of ns on some machines) only if the wait lasts
         int rounds = 0;

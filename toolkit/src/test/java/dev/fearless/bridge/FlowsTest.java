@@ -12,6 +12,7 @@ import dev.fearless.channel.Channel;
 import dev.fearless.channel.ChannelErrorException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
@@ -450,9 +451,8 @@ class FlowsTest {
             canceller.join();
             joinAll(threads);
             List<Integer> all = new ArrayList<>(delivered);
-            Integer next;
-            while ((next = channel.tryReceive()) != null) {
-                all.add(next);
+            for (Optional<Integer> next = channel.tryReceive(); next.isPresent(); next = channel.tryReceive()) {
+                all.add(next.get());
             }
             assertEquals(IntStream.range(0, elements).boxed().toList(), all, "round " + round);
             assertFalse(interruptedInOnNext.get(), "round " + round);

@@ -6,8 +6,6 @@ import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,14 +27,9 @@ class ChannelLincheckTest {
 
     private static final IllegalStateException CAUSE = new IllegalStateException("failed");
 
-    @BeforeAll
-    static void noSpinning() {
-        Waiter.spinning = false; // same semantics; Lincheck would spend its budget on spin loops
-    }
-
-    @AfterAll
-    static void restoreSpinning() {
-        Waiter.spinning = true;
+    /** Same semantics without spinning: Lincheck would spend its budget on spin loops. */
+    static Channel<Integer> withoutSpinning(int capacity) {
+        return Channel.<Integer>builder().capacity(capacity).spinning(false).build();
     }
 
     @Test
@@ -155,25 +148,25 @@ class ChannelLincheckTest {
 
     public static final class Rendezvous extends Operations {
         public Rendezvous() {
-            super(Channel.rendezvous());
+            super(withoutSpinning(0));
         }
     }
 
     public static final class BufferedOne extends Operations {
         public BufferedOne() {
-            super(Channel.buffered(1));
+            super(withoutSpinning(1));
         }
     }
 
     public static final class BufferedTwo extends Operations {
         public BufferedTwo() {
-            super(Channel.buffered(2));
+            super(withoutSpinning(2));
         }
     }
 
     public static final class Unbounded extends Operations {
         public Unbounded() {
-            super(Channel.unbounded());
+            super(withoutSpinning(Integer.MAX_VALUE));
         }
     }
 }

@@ -11,9 +11,9 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -24,22 +24,40 @@ import org.junit.jupiter.params.provider.MethodSource;
  * receive (blocking, closed-as-value, non-blocking, timed, select, receiveAll) and interrupt
  * each other (and themselves) at random. Every element whose send returned normally must be received
  * exactly once, or handed back by {@code error}; no element whose send failed may appear.
+ *
+ * <p>Scale: {@code -Dstress.scale=N} (default 1) multiplies the number of elements per run (each
+ * run still has two minutes). The default build runs scale 1; a select that gives up while a counterpart
+ * claims it was once caught only at higher scales, so run, for example,
+ * {@code mvn -o -pl toolkit verify -Dtest=ChannelStressTest -Dstress.scale=5} after a change to
+ * the waiting or claiming code ({@link ChannelBlockingLincheckTest} model-checks that race in the
+ * default build).
  */
+@Tag("stress")
 @Timeout(120)
 class ChannelStressTest {
 
-    private static final int TOTAL = 4000;
+    /** {@code -Dstress.scale=N}: how many times the default number of elements each run exchanges. */
+    static final int SCALE = scale();
+    private static final int TOTAL = 4000 * SCALE;
     private static final Duration SHORT = Duration.ofMillis(1);
 
+    private static int scale() {
+        int scale = Integer.getInteger("stress.scale", 1);
+        if (scale < 1) {
+            throw new IllegalArgumentException("stress.scale must be positive: " + scale);
+        }
+        return scale;
+    }
+
     static Stream<Arguments> scenarios() {
-        List<Named<Supplier<Channel<Integer>>>> kinds = List.of(
-                Named.of("rendezvous", Channel::rendezvous),
-                Named.of("buffered(1)", () -> Channel.buffered(1)),
-                Named.of("buffered(16)", () -> Channel.buffered(16)),
-                Named.of("unbounded", Channel::unbounded));
+        List<Named<Integer>> kinds = List.of(
+                Named.of("rendezvous", 0),
+                Named.of("buffered(1)", 1),
+                Named.of("buffered(16)", 16),
+                Named.of("unbounded", Integer.MAX_VALUE));
         int[][] shapes = {{1, 1}, {1, 16}, {16, 1}, {4, 4}, {16, 16}};
         List<Arguments> all = new ArrayList<>();
-        for (Named<Supplier<Channel<Integer>>> kind : kinds) {
+        for (Named<Integer> kind : kinds) {
             for (int[] shape : shapes) {
                 for (Arguments threads : Forked.factories().toList()) {
                     all.add(Arguments.of(kind, shape[0], shape[1], threads.get()[0]));
@@ -51,22 +69,18 @@ class ChannelStressTest {
 
     @ParameterizedTest(name = "{0} {1}->{2} on {3}, done")
     @MethodSource("scenarios")
-    void everyAcceptedElementIsReceivedExactlyOnce(Supplier<Channel<Integer>> kind, int producers, int consumers,
+    void everyAcceptedElementIsReceivedExactlyOnce(int capacity, int producers, int consumers,
             ThreadFactory threads) throws Exception {
-        new Run(kind.get(), producers, consumers, threads, false).execute();
+        new Run(Channel.<Integer>builder().capacity(capacity).build(), producers, consumers, threads, false).execute();
     }
 
     /** Also forces every wait onto the park path: a lost unpark then hangs the run. */
     @ParameterizedTest(name = "{0} {1}->{2} on {3}, error, no spinning")
     @MethodSource("scenarios")
-    void everyAcceptedElementIsReceivedOrDiscardedExactlyOnce(Supplier<Channel<Integer>> kind, int producers,
+    void everyAcceptedElementIsReceivedOrDiscardedExactlyOnce(int capacity, int producers,
             int consumers, ThreadFactory threads) throws Exception {
-        Waiter.spinning = false;
-        try {
-            new Run(kind.get(), producers, consumers, threads, true).execute();
-        } finally {
-            Waiter.spinning = true;
-        }
+        Channel<Integer> channel = Channel.<Integer>builder().capacity(capacity).spinning(false).build();
+        new Run(channel, producers, consumers, threads, true).execute();
     }
 
     private static final class Run {
@@ -134,20 +148,26 @@ class ChannelStressTest {
             ThreadLocalRandom random = ThreadLocalRandom.current();
             for (int id = from; id < to; id++) {
                 try {
-                    boolean accepted = switch (random.nextInt(5)) {
+                    boolean accepted = switch (random.nextInt(7)) {
                         case 0 -> {
                             channel.send(id);
                             yield true;
                         }
                         case 1 -> {
-                            ChannelClosed<Integer> closed = channel.sendOrClosed(id);
-                            if (closed != null) {
+                            if (channel.sendOrClosed(id) instanceof ChannelClosed<?> closed) {
                                 throw closed.toException();
                             }
                             yield true;
                         }
                         case 2 -> channel.trySend(id);
                         case 3 -> channel.trySend(id, SHORT);
+                        case 4 -> switch (channel.trySendOrClosed(id, random.nextBoolean() ? Duration.ZERO : SHORT)) {
+                            case SendResult.Sent() -> true;
+                            case SendResult.Full() -> false;
+                            case ChannelClosed<?> closed -> throw closed.toException();
+                        };
+                        case 5 -> Select.select(channel.sendClause(id, () -> true), idle.receiveClause(x -> false),
+                                Select.timeout(SHORT, () -> false)); // gives up while a receiver may claim it
                         default -> {
                             Select.select(channel.sendClause(id), idle.receiveClause());
                             yield true;
@@ -172,7 +192,7 @@ class ChannelStressTest {
             for (;;) {
                 maybeInterruptSomeone(random);
                 try {
-                    switch (random.nextInt(6)) {
+                    switch (random.nextInt(8)) {
                         case 0 -> record(channel.receive());
                         case 1 -> {
                             switch (channel.receiveOrClosed()) {
@@ -180,26 +200,28 @@ class ChannelStressTest {
                                 case ChannelClosed<Integer> closed -> throw closed.toException();
                             }
                         }
-                        case 2 -> {
-                            Integer id = channel.tryReceive();
-                            if (id != null) {
-                                record(id);
-                            } else {
-                                Thread.onSpinWait();
-                            }
-                        }
-                        case 3 -> {
-                            Integer id = channel.tryReceive(SHORT);
-                            if (id != null) {
-                                record(id);
-                            }
-                        }
+                        case 2 -> channel.tryReceive().ifPresentOrElse(this::record, Thread::onSpinWait);
+                        case 3 -> channel.tryReceive(SHORT).ifPresent(this::record);
                         case 4 -> {
-                            ChannelResult<Integer> result = Select.selectFairOrClosed(channel.receiveClause(),
+                            ChannelResult<Integer> result = Select.selectOrClosed(channel.receiveClause(),
                                     idle.receiveClause());
                             switch (result) {
                                 case ChannelResult.Value(var id) -> record(id);
                                 case ChannelClosed<Integer> closed -> throw closed.toException();
+                            }
+                        }
+                        case 5 -> {
+                            switch (channel.tryReceiveOrClosed(random.nextBoolean() ? Duration.ZERO : SHORT)) {
+                                case ChannelResult.Value(var id) -> record(id);
+                                case ReceiveResult.Empty<Integer>() -> Thread.onSpinWait();
+                                case ChannelClosed<Integer> closed -> throw closed.toException();
+                            }
+                        }
+                        case 6 -> {
+                            Integer id = Select.selectFair(channel.receiveClause(), idle.receiveClause(),
+                                    Select.timeout(SHORT, () -> null)); // gives up while a sender may claim it
+                            if (id != null) {
+                                record(id);
                             }
                         }
                         default -> {

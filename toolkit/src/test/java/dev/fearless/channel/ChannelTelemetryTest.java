@@ -11,6 +11,7 @@ import dev.fearless.telemetry.Telemetry;
 import dev.fearless.telemetry.TelemetryListener;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -64,8 +65,8 @@ class ChannelTelemetryTest {
         channel.send("a");
         assertTrue(channel.trySend("b"));
         assertEquals("a", channel.receive());
-        assertEquals("b", channel.tryReceive());
-        assertEquals(null, channel.tryReceive(), "nothing received: no event");
+        assertEquals(Optional.of("b"), channel.tryReceive());
+        assertEquals(Optional.empty(), channel.tryReceive(), "nothing received: no event");
         assertEquals(List.of("sent fast 0", "sent fast 0", "received fast 0", "received fast 0"), recorder.events);
     }
 
@@ -85,8 +86,9 @@ class ChannelTelemetryTest {
     @Test
     void timedOutOperationsReportNothing() throws Exception {
         Channel<String> channel = Channel.rendezvous("idle");
-        assertEquals(null, channel.tryReceive(Duration.ofMillis(5)));
+        assertEquals(Optional.empty(), channel.tryReceive(Duration.ofMillis(5)));
         assertTrue(!channel.trySend("x", Duration.ofMillis(5)));
+        assertEquals("idle", Select.select(channel.receiveClause(), Select.timeout(Duration.ofMillis(5), () -> "idle")));
         assertEquals(List.of(), recorder.events);
     }
 

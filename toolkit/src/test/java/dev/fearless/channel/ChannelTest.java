@@ -4,16 +4,17 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fearless.internal.Threads;
 import dev.fearless.telemetry.Telemetry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Supplier;
@@ -75,6 +76,13 @@ class ChannelTest {
             assertEquals("name", assertThrows(NullPointerException.class, () -> Channel.rendezvous(null)).getMessage());
             assertEquals("name", assertThrows(NullPointerException.class, () -> Channel.buffered(1, null)).getMessage());
             assertEquals("name", assertThrows(NullPointerException.class, () -> Channel.unbounded(null)).getMessage());
+            for (String blank : List.of("", " ", "\t")) {
+                assertTrue(assertThrows(IllegalArgumentException.class, () -> Channel.rendezvous(blank)).getMessage()
+                        .startsWith("name must not be blank"));
+                assertThrows(IllegalArgumentException.class, () -> Channel.buffered(1, blank));
+                assertThrows(IllegalArgumentException.class, () -> Channel.unbounded(blank));
+                assertThrows(IllegalArgumentException.class, () -> Channel.builder().name(blank));
+            }
             Channel<Integer> channel = Channel.buffered(1);
             assertEquals("element", assertThrows(NullPointerException.class, () -> channel.send(null)).getMessage());
             assertEquals("element", assertThrows(NullPointerException.class, () -> channel.trySend(null)).getMessage());
@@ -90,7 +98,10 @@ class ChannelTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> channel.trySend(1, Duration.ofSeconds(-1)));
             assertTrue(e.getMessage().contains("timeout must not be negative"), e.getMessage());
-            assertThrows(IllegalArgumentException.class, () -> channel.tryReceive(Duration.ofNanos(-1)));
+            assertEquals("timeout must not be negative: PT-0.000000001S", assertThrows(IllegalArgumentException.class,
+                    () -> channel.tryReceive(Duration.ofNanos(-1))).getMessage());
+            assertThrows(IllegalArgumentException.class, () -> channel.trySendOrClosed(1, Duration.ofSeconds(-1)));
+            assertThrows(IllegalArgumentException.class, () -> channel.tryReceiveOrClosed(Duration.ofSeconds(-1)));
             assertEquals(0, channel.size());
         }
 
@@ -122,9 +133,9 @@ class ChannelTest {
             assertFalse(channel.trySend(4), "full");
             assertEquals(3, channel.size());
             assertEquals(1, channel.receive());
-            assertEquals(2, channel.tryReceive());
-            assertEquals(3, channel.tryReceive(Duration.ZERO));
-            assertNull(channel.tryReceive(), "empty");
+            assertEquals(Optional.of(2), channel.tryReceive());
+            assertEquals(Optional.of(3), channel.tryReceive(Duration.ZERO));
+            assertEquals(Optional.empty(), channel.tryReceive(), "empty");
             assertEquals(0, channel.size());
         }
 
@@ -132,7 +143,7 @@ class ChannelTest {
         void rendezvousBuffersNothing() {
             Channel<Integer> channel = Channel.rendezvous();
             assertFalse(channel.trySend(1), "no receiver waits");
-            assertNull(channel.tryReceive(), "no sender waits");
+            assertEquals(Optional.empty(), channel.tryReceive(), "no sender waits");
             assertEquals(0, channel.size());
         }
 
@@ -247,11 +258,11 @@ class ChannelTest {
             assertFalse(sender.join());
             assertEquals(0, full.waitingSenders(), "the timed-out sender left the queue");
             assertEquals(1, full.receive());
-            assertNull(full.tryReceive(), "the timed-out element was not sent");
+            assertEquals(Optional.empty(), full.tryReceive(), "the timed-out element was not sent");
 
             Channel<Integer> empty = Channel.rendezvous();
-            Forked<Integer> receiver = Forked.start(threads, () -> empty.tryReceive(Duration.ofMillis(20)));
-            assertNull(receiver.join());
+            Forked<Optional<Integer>> receiver = Forked.start(threads, () -> empty.tryReceive(Duration.ofMillis(20)));
+            assertEquals(Optional.empty(), receiver.join());
             assertEquals(0, empty.waitingReceivers());
             assertFalse(empty.trySend(1), "the timed-out receiver is gone");
         }
@@ -260,17 +271,17 @@ class ChannelTest {
         @MethodSource("dev.fearless.channel.Forked#factories")
         void timedOperationsSucceedWhenACounterpartArrives(ThreadFactory threads) throws Exception {
             Channel<Integer> channel = Channel.rendezvous();
-            Forked<Integer> receiver = Forked.start(threads, () -> channel.tryReceive(Duration.ofMinutes(1)));
+            Forked<Optional<Integer>> receiver = Forked.start(threads, () -> channel.tryReceive(Duration.ofMinutes(1)));
             await().until(() -> channel.waitingReceivers() == 1);
             assertTrue(channel.trySend(7, Duration.ofMinutes(1)));
-            assertEquals(7, receiver.join());
+            assertEquals(Optional.of(7), receiver.join());
         }
 
         @Test
         void hugeTimeoutsMeanWaitingAsLongAsItTakes() throws Exception {
             Channel<Integer> channel = Channel.buffered(1);
             assertTrue(channel.trySend(1, Duration.ofSeconds(Long.MAX_VALUE)));
-            assertEquals(1, channel.tryReceive(Duration.ofSeconds(Long.MAX_VALUE)));
+            assertEquals(Optional.of(1), channel.tryReceive(Duration.ofSeconds(Long.MAX_VALUE)));
         }
     }
 
@@ -387,10 +398,10 @@ class ChannelTest {
             }
             assertTrue(channel.isClosedForReceive());
             ChannelDoneException e = assertThrows(ChannelDoneException.class, channel::receive);
-            assertTrue(e.getMessage().startsWith("receive on channel 'default' by thread '"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("receive on channel 'default' by thread \""), e.getMessage());
             assertTrue(e.getMessage().contains("every element has been received"), e.getMessage());
             assertInstanceOf(ChannelDone.class, channel.receiveOrClosed());
-            assertThrows(ChannelDoneException.class, channel::tryReceive);
+            assertThrows(ChannelDoneException.class, () -> channel.tryReceive());
             assertThrows(ChannelDoneException.class, () -> channel.tryReceive(Duration.ofSeconds(1)));
         }
 
@@ -399,7 +410,7 @@ class ChannelTest {
             Channel<Integer> channel = Channel.buffered(4, "orders");
             channel.done();
             ChannelDoneException e = assertThrows(ChannelDoneException.class, () -> channel.send(1));
-            assertEquals("send on channel 'orders' by " + Channel.describe(Thread.currentThread())
+            assertEquals("send on channel 'orders' by " + Threads.describe(Thread.currentThread())
                     + " failed: the channel is done (done() was called); nothing may be sent after done()", e.getMessage());
             assertThrows(ChannelDoneException.class, () -> channel.trySend(1));
             assertThrows(ChannelDoneException.class, () -> channel.trySend(1, Duration.ofSeconds(1)));
@@ -407,10 +418,15 @@ class ChannelTest {
         }
 
         @Test
-        void threadsAreDescribedByNameOrId() throws Exception {
-            assertEquals("thread 'main-ish'", Channel.describe(Thread.ofPlatform().name("main-ish").unstarted(() -> {})));
+        void messagesDescribeTheThreadInTheToolkitsOneFormat() throws Exception {
+            Channel<Integer> channel = Channel.rendezvous("jobs");
+            channel.done();
             Thread unnamed = Thread.ofVirtual().unstarted(() -> {});
-            assertEquals("virtual thread #" + unnamed.threadId(), Channel.describe(unnamed));
+            assertTrue(Threads.describe(unnamed).startsWith("thread #"), Threads.describe(unnamed));
+            Forked<Integer> receive = Forked.start(Thread.ofVirtual().name("worker").factory(), channel::receive);
+            String message = receive.joinFailure(ChannelDoneException.class).getMessage();
+            assertTrue(message.contains(" by thread \"worker\" (#"), message);
+            assertTrue(message.contains(", virtual) failed"), message);
         }
 
         @ParameterizedTest(name = "{0}")
@@ -418,7 +434,7 @@ class ChannelTest {
         void doneFailsBlockedSendersTheirElementsStayWithThem(ThreadFactory threads) throws Exception {
             Channel<Integer> channel = Channel.buffered(1);
             channel.send(1);
-            Forked<ChannelClosed<Integer>> sender = Forked.start(threads, () -> channel.sendOrClosed(2));
+            Forked<SendResult> sender = Forked.start(threads, () -> channel.sendOrClosed(2));
             await().until(() -> channel.waitingSenders() == 1);
             channel.done();
             assertInstanceOf(ChannelDone.class, sender.join());
@@ -467,7 +483,7 @@ class ChannelTest {
 
             assertEquals(new ChannelError<>(cause), full.receiveOrClosed());
             assertEquals(new ChannelError<>(cause), full.sendOrClosed(3));
-            assertSame(cause, assertThrows(ChannelErrorException.class, full::tryReceive).getCause());
+            assertSame(cause, assertThrows(ChannelErrorException.class, () -> full.tryReceive()).getCause());
             assertSame(cause, assertThrows(ChannelErrorException.class, () -> full.trySend(3)).getCause());
             assertTrue(full.isClosedForSend());
             assertTrue(full.isClosedForReceive());
@@ -527,7 +543,7 @@ class ChannelTest {
     @Test
     void orClosedFormsReturnResultsThatSwitchesCover() throws Exception {
         Channel<String> channel = Channel.buffered(2);
-        assertNull(channel.sendOrClosed("a"));
+        assertEquals(new SendResult.Sent(), channel.sendOrClosed("a"));
         channel.done();
         assertEquals(ChannelDone.instance(), channel.sendOrClosed("b"));
         List<String> seen = new ArrayList<>();
@@ -596,5 +612,64 @@ class ChannelTest {
             channel.error(new IllegalStateException("x"));
             assertThrows(ChannelErrorException.class, () -> channel.stream().count());
         }
+    }
+
+    @Test
+    void tryOrClosedFormsSayWhyNothingHappened() throws Exception {
+        Channel<String> channel = Channel.buffered(1, "why");
+        assertEquals(new ReceiveResult.Empty<>(), channel.tryReceiveOrClosed(), "empty, still open");
+        assertEquals(new ReceiveResult.Empty<>(), channel.tryReceiveOrClosed(Duration.ofMillis(1)));
+        assertEquals(new SendResult.Sent(), channel.trySendOrClosed("a"));
+        assertEquals(new SendResult.Full(), channel.trySendOrClosed("b"), "full, still open");
+        assertEquals(new SendResult.Full(), channel.trySendOrClosed("b", Duration.ofMillis(1)));
+        assertEquals(1, channel.size(), "a Full result sent nothing");
+        channel.done();
+        assertEquals(ChannelDone.instance(), channel.trySendOrClosed("c"));
+        assertEquals(ChannelDone.instance(), channel.trySendOrClosed("c", Duration.ofSeconds(1)));
+        assertEquals(new ChannelResult.Value<>("a"), channel.tryReceiveOrClosed(), "done still drains");
+        assertEquals(ChannelDone.instance(), channel.tryReceiveOrClosed(), "done and drained");
+        assertEquals(ChannelDone.instance(), channel.tryReceiveOrClosed(Duration.ofSeconds(1)));
+
+        Channel<String> failed = Channel.rendezvous();
+        IllegalStateException cause = new IllegalStateException("boom");
+        failed.error(cause);
+        assertEquals(new ChannelError<>(cause), failed.trySendOrClosed("x"));
+        assertEquals(new ChannelError<>(cause), failed.tryReceiveOrClosed());
+        assertEquals("element", assertThrows(NullPointerException.class, () -> channel.trySendOrClosed(null)).getMessage());
+        assertEquals("timeout", assertThrows(NullPointerException.class,
+                () -> channel.tryReceiveOrClosed(null)).getMessage());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.fearless.channel.Forked#factories")
+    void timedTryOrClosedFormsWaitForACounterpart(ThreadFactory threads) throws Exception {
+        Channel<Integer> channel = Channel.rendezvous();
+        Forked<ReceiveResult<Integer>> receiver = Forked.start(threads,
+                () -> channel.tryReceiveOrClosed(Duration.ofMinutes(1)));
+        await().until(() -> channel.waitingReceivers() == 1);
+        assertEquals(new SendResult.Sent(), channel.trySendOrClosed(5, Duration.ofMinutes(1)));
+        assertEquals(new ChannelResult.Value<>(5), receiver.join());
+        Forked<SendResult> sender = Forked.start(threads, () -> channel.trySendOrClosed(6, Duration.ofMinutes(1)));
+        await().until(() -> channel.waitingSenders() == 1);
+        channel.done();
+        assertEquals(ChannelDone.instance(), sender.join(), "a closure while waiting is a result, not a throw");
+    }
+
+    @Test
+    void everyTryOrClosedOutcomeIsCoveredByASwitch() {
+        Channel<Integer> channel = Channel.buffered(1);
+        List<String> outcomes = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            outcomes.add(switch (channel.trySendOrClosed(i)) {
+                case SendResult.Sent() -> "sent";
+                case SendResult.Full() -> "full";
+                case ChannelDone<?>() -> "done";
+                case ChannelError<?>(var cause) -> "error " + cause;
+            });
+            if (i == 1) {
+                channel.done();
+            }
+        }
+        assertEquals(List.of("sent", "full", "done"), outcomes);
     }
 }

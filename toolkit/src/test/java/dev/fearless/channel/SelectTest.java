@@ -10,11 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -82,21 +83,70 @@ class SelectTest {
         Channel<String> a = Channel.rendezvous();
         Channel<String> b = Channel.buffered(1);
         b.send("full");
-        assertEquals("none", Select.select(a.receiveClause(), Select.defaultClause("none")));
-        assertEquals("none", Select.select(b.sendClause("more"), Select.defaultClause(() -> "none")));
-        assertEquals("full", Select.select(b.receiveClause(), Select.defaultClause("none")));
+        assertEquals("none", Select.select(a.receiveClause(), Select.orDefault(() -> "none")));
+        assertEquals("none", Select.select(Select.orDefault(() -> "none"), b.sendClause("more")), "in any position");
+        assertEquals("full", Select.select(b.receiveClause(), Select.orDefault(() -> "none")));
+        b.send("full");
+        assertEquals("none", Select.selectFair(a.receiveClause(), Select.orDefault(() -> "none"), b.sendClause("x")));
         assertEquals(new ChannelResult.Value<>("none"),
-                Select.selectFairOrClosed(a.receiveClause(), b.receiveClause(), Select.defaultClause("none")));
+                Select.selectOrClosed(List.of(a.receiveClause(), b.sendClause("y"), Select.orDefault(() -> "none"))));
+        assertEquals(1, b.size(), "the default's select sent nothing");
+    }
+
+    @Test
+    void aSelectWithOnlyADefaultReturnsTheDefault() throws Exception {
+        assertEquals("d", Select.select(Select.orDefault(() -> "d")));
+        assertEquals(new ChannelResult.Value<>("d"), Select.selectOrClosed(List.of(Select.orDefault(() -> "d"))));
+        assertEquals("t", Select.select(Select.timeout(Duration.ZERO, () -> "t")), "a zero timeout does not wait");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.fearless.channel.Forked#factories")
+    void aSelectWithOnlyATimeoutWaitsInterruptibly(ThreadFactory threads) throws Exception {
+        assertEquals("later", Select.select(Select.timeout(Duration.ofMillis(5), () -> "later")));
+        Forked<String> sleeper = Forked.start(threads, () -> Select.select(Select.timeout(Duration.ofMinutes(5), () -> "late")));
+        await().until(() -> sleeper.thread.getState() == Thread.State.WAITING
+                || sleeper.thread.getState() == Thread.State.TIMED_WAITING);
+        sleeper.thread.interrupt();
+        sleeper.joinFailure(InterruptedException.class);
+    }
+
+    @Test
+    void anEmptySelectIsRejected() {
+        assertEquals("a select needs at least one clause",
+                assertThrows(IllegalArgumentException.class, () -> Select.select()).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Select.selectOrClosed());
+        assertThrows(IllegalArgumentException.class, () -> Select.selectFair());
+        assertThrows(IllegalArgumentException.class, () -> Select.select(List.<SelectClause<String>>of()));
+        assertThrows(IllegalArgumentException.class, () -> Select.selectOrClosed(List.<SelectClause<String>>of()));
+    }
+
+    @Test
+    void aListOfClausesIsSelectedLikeVarargs() throws Exception {
+        List<Channel<Integer>> channels = List.of(Channel.buffered(1), Channel.buffered(1), Channel.buffered(1));
+        channels.get(2).send(7);
+        List<SelectClause<String>> clauses = new ArrayList<>();
+        for (int i = 0; i < channels.size(); i++) {
+            int index = i;
+            clauses.add(channels.get(i).receiveClause(x -> index + ":" + x));
+        }
+        assertEquals("2:7", Select.select(clauses));
+        clauses.add(Select.timeout(Duration.ofMillis(1), () -> "idle"));
+        assertEquals("idle", Select.select(clauses));
+        assertEquals("clauses[1]", assertThrows(NullPointerException.class,
+                () -> Select.select(Arrays.asList(channels.get(0).receiveClause(), null))).getMessage());
+        assertEquals("clauses", assertThrows(NullPointerException.class,
+                () -> Select.select((List<SelectClause<String>>) null)).getMessage());
     }
 
     @Test
     void misuseIsRejectedBeforeAnythingHappens() throws Exception {
         Channel<String> a = Channel.buffered(1, "a");
         a.send("x");
-        IllegalArgumentException notLast = assertThrows(IllegalArgumentException.class,
-                () -> Select.select(Select.defaultClause("d"), a.receiveClause()));
-        assertEquals("the default clause must be the last one, but clauses[0] of 2 is a default clause",
-                notLast.getMessage());
+        IllegalArgumentException twoFallbacks = assertThrows(IllegalArgumentException.class,
+                () -> Select.select(Select.orDefault(() -> "d"), a.receiveClause(), Select.timeout(Duration.ZERO, () -> "t")));
+        assertEquals("a select takes at most one default or timeout clause, but clauses[0] and clauses[2] are both one",
+                twoFallbacks.getMessage());
         IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
                 () -> Select.select(a.receiveClause(), a.sendClause("y")));
         assertEquals("each clause must use a different channel, but clauses[0] and clauses[1] both use channel 'a'",
@@ -105,7 +155,11 @@ class SelectTest {
                 () -> Select.select(a.receiveClause(), null)).getMessage());
         assertEquals("clauses", assertThrows(NullPointerException.class,
                 () -> Select.select((SelectClause<String>[]) null)).getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Select.select(Duration.ofMillis(-1), a.receiveClause()));
+        assertEquals("timeout must not be negative: PT-0.001S", assertThrows(IllegalArgumentException.class,
+                () -> Select.timeout(Duration.ofMillis(-1), () -> "t")).getMessage());
+        assertEquals("timeout", assertThrows(NullPointerException.class, () -> Select.timeout(null, () -> "t")).getMessage());
+        assertEquals("value", assertThrows(NullPointerException.class, () -> Select.timeout(Duration.ZERO, null)).getMessage());
+        assertEquals("value", assertThrows(NullPointerException.class, () -> Select.orDefault(null)).getMessage());
         assertEquals(1, a.size(), "nothing was received");
         IllegalArgumentException notReceive = assertThrows(IllegalArgumentException.class,
                 () -> Select.receiveAll(a.receiveClause(), Channel.<String>rendezvous().sendClause("z")));
@@ -113,28 +167,44 @@ class SelectTest {
                 notReceive.getMessage());
     }
 
-    @Test
-    void timeoutsThrowAndLeaveNothingBehind() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.fearless.channel.Forked#factories")
+    void aTimeoutClauseGivesUpAndLeavesNothingBehind(ThreadFactory threads) throws Exception {
         Channel<String> a = Channel.rendezvous();
         Channel<String> b = Channel.rendezvous();
-        TimeoutException e = assertThrows(TimeoutException.class,
-                () -> Select.select(Duration.ofMillis(20), a.receiveClause(), b.sendClause("x")));
-        assertEquals("select over channels 'default', 'default' timed out", e.getMessage());
-        assertThrows(TimeoutException.class, () -> Select.selectFair(Duration.ZERO, a.receiveClause()));
-        assertThrows(TimeoutException.class, () -> Select.selectOrClosed(Duration.ofMillis(1), a.receiveClause()));
-        assertThrows(TimeoutException.class, () -> Select.selectFairOrClosed(Duration.ofMillis(1), b.sendClause("y")));
+        Forked<String> selector = Forked.start(threads, () -> Select.select(a.receiveClause(), b.sendClause("x"),
+                Select.timeout(Duration.ofMillis(20), () -> "timed out")));
+        assertEquals("timed out", selector.join());
+        assertEquals("zero", Select.selectFair(a.receiveClause(), Select.timeout(Duration.ZERO, () -> "zero")));
+        assertEquals(new ChannelResult.Value<>("t"), Select.selectOrClosed(b.sendClause("y"),
+                Select.timeout(Duration.ofMillis(1), () -> "t")));
         assertEquals(0, a.waitingReceivers());
         assertEquals(0, b.waitingSenders());
-        assertNull(b.tryReceive(), "the timed-out send clause sent nothing");
+        assertEquals(Optional.empty(), b.tryReceive(), "the timed-out send clause sent nothing");
     }
 
     @Test
-    void timedSelectReturnsAReadyClause() throws Exception {
+    void aTimeoutClauseDoesNotHideAReadyClause() throws Exception {
         Channel<String> a = Channel.buffered(1);
         a.send("now");
-        assertEquals("now", Select.select(Duration.ofSeconds(5), a.receiveClause()));
-        assertEquals(new ChannelResult.Value<>("x"), Select.selectOrClosed(Duration.ofSeconds(5), a.sendClause("x")));
-        assertEquals("x", Select.selectFair(Duration.ofSeconds(5), a.receiveClause()));
+        SelectClause<String> fiveSeconds = Select.timeout(Duration.ofSeconds(5), () -> "late");
+        assertEquals("now", Select.select(a.receiveClause(), fiveSeconds));
+        assertEquals(new ChannelResult.Value<>("x"), Select.selectOrClosed(a.sendClause("x"), fiveSeconds));
+        assertEquals("x", Select.selectFair(fiveSeconds, a.receiveClause()), "a clause may be reused");
+        a.send("again");
+        assertEquals("again", Select.select(a.receiveClause(), Select.timeout(Duration.ofSeconds(Long.MAX_VALUE), () -> "never")),
+                "a huge timeout saturates");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.fearless.channel.Forked#factories")
+    void aTimeoutClauseKeepsWaitingForACounterpart(ThreadFactory threads) throws Exception {
+        Channel<String> a = Channel.rendezvous();
+        Forked<String> selector = Forked.start(threads, () -> Select.select(a.receiveClause(),
+                Select.timeout(Duration.ofMinutes(1), () -> "timed out")));
+        await().until(() -> a.waitingReceivers() == 1);
+        a.send("hello");
+        assertEquals("hello", selector.join());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -163,7 +233,7 @@ class SelectTest {
         assertEquals("full", selector.join());
         assertEquals("to full", full.receive());
         assertEquals(0, a.waitingSenders());
-        assertNull(a.tryReceive());
+        assertEquals(Optional.empty(), a.tryReceive());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -197,7 +267,7 @@ class SelectTest {
         assertEquals("select over channels 'default', 'default' was interrupted", e.getMessage());
         assertEquals(0, a.waitingReceivers() + b.waitingSenders());
         assertEquals("full", b.receive());
-        assertNull(b.tryReceive(), "the send clause sent nothing");
+        assertEquals(Optional.empty(), b.tryReceive(), "the send clause sent nothing");
     }
 
     // ------------------------------------------------------------------ closed channels
@@ -239,11 +309,13 @@ class SelectTest {
         for (int i = 0; i < 3; i++) {
             assertEquals(ChannelDone.instance(), Select.selectOrClosed(ch1.receiveClause(), ch2.receiveClause()));
             assertEquals(ChannelDone.instance(),
-                    Select.selectOrClosed(ch1.receiveClause(), ch2.receiveClause(), Select.defaultClause("d")),
+                    Select.selectOrClosed(ch1.receiveClause(), ch2.receiveClause(), Select.orDefault(() -> "d")),
                     "done wins over the default clause");
+            assertEquals(ChannelDone.instance(),
+                    Select.selectOrClosed(ch1.receiveClause(), Select.timeout(Duration.ofMinutes(1), () -> "t")),
+                    "and over the timeout clause");
         }
         assertThrows(ChannelDoneException.class, () -> Select.select(ch1.receiveClause(), ch2.receiveClause()));
-        assertEquals(ChannelDone.instance(), Select.selectOrClosed());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -337,6 +409,6 @@ class SelectTest {
             }
         }
         assertEquals(3, sum);
-        assertInstanceOf(ChannelDone.class, Select.selectFairOrClosed(a.receiveClause()));
+        assertThrows(ChannelDoneException.class, () -> Select.selectFair(a.receiveClause()));
     }
 }
