@@ -101,7 +101,7 @@ public final class Explorer {
         EXCLUSIVE.lockInterruptibly();
         Engine engine = new Engine(effective, scenario);
         active++;
-        boolean spinning = ToolkitSpin.off();
+        ToolkitSpin.requestOff();
         try {
             Thread driver = Thread.ofPlatform().daemon().name("fearless-explorer").unstarted(engine);
             driver.start();
@@ -126,7 +126,6 @@ public final class Explorer {
             }
             return Objects.requireNonNull(engine.result());
         } finally {
-            ToolkitSpin.set(spinning);
             active--;
             EXCLUSIVE.unlock();
         }

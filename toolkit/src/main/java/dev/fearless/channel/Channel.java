@@ -372,7 +372,7 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
     }
 
     private static <E> Channel<E> create(int capacity, String name) {
-        return create(capacity, name, Overflow.BLOCK, null, true);
+        return create(capacity, name, Overflow.BLOCK, null, Waiter.SPIN_BY_DEFAULT);
     }
 
     private static <E> Channel<E> create(int capacity, String name, Overflow overflow,
@@ -424,7 +424,7 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
         private String name = Telemetry.DEFAULT_NAME;
         private Overflow overflow = Overflow.BLOCK;
         private @Nullable Consumer<? super E> onUndelivered;
-        private boolean spinning = true;
+        private boolean spinning = Waiter.SPIN_BY_DEFAULT;
 
         private Builder() {}
 

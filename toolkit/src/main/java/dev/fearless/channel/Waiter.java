@@ -62,6 +62,13 @@ class Waiter {
 
     static final boolean MULTIPROCESSOR = Runtime.getRuntime().availableProcessors() > 1;
     /**
+     * Whether channels spin before parking; {@code -Dfearless.channel.spin=false} turns it off for
+     * the whole JVM. For schedule explorers (fearless-test sets it in its test JVM): a spin is
+     * bounded by the clock, so under a controlled scheduler the number of steps would depend on
+     * time and schedules would not replay. A launch setting read once, not a mutable hook.
+     */
+    static final boolean SPIN_BY_DEFAULT = !"false".equalsIgnoreCase(System.getProperty("fearless.channel.spin"));
+    /**
      * How long a waiter spins before parking, in nanoseconds: a few park/unpark round trips. Bounded
      * by time rather than by a count because Thread.onSpinWait costs from about 5 ns to 40 ns
      * depending on the processor.
