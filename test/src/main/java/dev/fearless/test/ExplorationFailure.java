@@ -37,12 +37,19 @@ public final class ExplorationFailure extends AssertionError {
         REPLAY_DIVERGED
     }
 
+    /** What kind of failure the schedule ended in. */
     private final Kind kind;
+    /** The strategy that found the failure. */
     private final Strategy strategy;
+    /** The base seed of the exploration. */
     private final long seed;
+    /** The number of the failing schedule in its run, from 1. */
     private final int schedule;
+    /** The steps of the reported schedule. */
     private final int steps;
+    /** The preemptions in the reported (shrunk) schedule. */
     private final int preemptions;
+    /** The text that replays the schedule (for {@code -Dfearless.explore.replay}). */
     private final String replay;
     private final transient List<String> trace;
 
