@@ -70,6 +70,7 @@ final class Events {
     @Enabled(false)
     static final class LockWait extends Event {
         @Label("Lock") String lock;
+        @Label("Lock Class") @Description("The class shared by many locks, if the lock has one") String lockClass;
         @Label("Acquired") boolean acquired;
         @Label("Outcome") String outcome;
         @Label("Contended") @Description("The lock was held by another thread when asked for") boolean contended;
@@ -90,6 +91,7 @@ final class Events {
     @Enabled(false)
     static final class LockHold extends Event {
         @Label("Lock") String lock;
+        @Label("Lock Class") @Description("The class shared by many locks, if the lock has one") String lockClass;
         @Label("Hold Time") @Timespan(Timespan.NANOSECONDS) long holdTime;
 
         @SettingDefinition

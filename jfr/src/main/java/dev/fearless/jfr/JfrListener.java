@@ -3,6 +3,7 @@ package dev.fearless.jfr;
 import dev.fearless.telemetry.Outcome;
 import dev.fearless.telemetry.TelemetryListener;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns telemetry events into JFR events. Each method creates its event object first and fills it
@@ -34,19 +35,21 @@ final class JfrListener implements TelemetryListener {
     }
 
     @Override
-    public void lockAcquired(String lock, long waitNanos, boolean contended) {
-        lockWait(lock, true, Outcome.SUCCESS, contended, waitNanos);
+    public void lockAcquired(String lock, @Nullable String lockClass, long waitNanos, boolean contended) {
+        lockWait(lock, lockClass, true, Outcome.SUCCESS, contended, waitNanos);
     }
 
     @Override
-    public void lockAbandoned(String lock, Outcome outcome, long waitNanos) {
-        lockWait(lock, false, outcome, true, waitNanos);
+    public void lockAbandoned(String lock, @Nullable String lockClass, Outcome outcome, long waitNanos) {
+        lockWait(lock, lockClass, false, outcome, true, waitNanos);
     }
 
-    private static void lockWait(String lock, boolean acquired, Outcome outcome, boolean contended, long waitNanos) {
+    private static void lockWait(String lock, @Nullable String lockClass, boolean acquired, Outcome outcome,
+            boolean contended, long waitNanos) {
         Events.LockWait event = new Events.LockWait();
         if (event.isEnabled()) {
             event.lock = lock;
+            event.lockClass = lockClass;
             event.acquired = acquired;
             event.outcome = outcome.tag();
             event.contended = contended;
@@ -56,10 +59,11 @@ final class JfrListener implements TelemetryListener {
     }
 
     @Override
-    public void lockReleased(String lock, long heldNanos) {
+    public void lockReleased(String lock, @Nullable String lockClass, long heldNanos) {
         Events.LockHold event = new Events.LockHold();
         if (event.isEnabled()) {
             event.lock = lock;
+            event.lockClass = lockClass;
             event.holdTime = heldNanos;
             event.commit();
         }

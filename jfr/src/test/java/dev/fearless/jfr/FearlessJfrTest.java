@@ -95,7 +95,7 @@ class FearlessJfrTest {
     void aContendedLockIsAWaitAndAHold() throws Exception {
         Recording recording = everything();
         recording.start();
-        OrderedLock ledger = new OrderedLock("ledger");
+        OrderedLock ledger = new OrderedLock("ledger", "Ledger");
         ledger.lock();
         Thread waiter = Thread.ofVirtual().name("waiter").start(() -> {
             ledger.lock();
@@ -111,6 +111,7 @@ class FearlessJfrTest {
         assertEquals(1, contended.size(), () -> "one contended wait: " + events);
         RecordedEvent wait = contended.getFirst();
         assertTrue(wait.getBoolean("acquired"));
+        assertEquals("Ledger", wait.getString("lockClass"));
         assertEquals("success", wait.getString("outcome"));
         assertTrue(wait.getDuration("waitTime").toNanos() > 0);
         assertEquals("waiter", wait.getThread("eventThread").getJavaName(), "committed by the thread that waited");
@@ -266,7 +267,7 @@ class FearlessJfrTest {
             quick.lock();
             quick.unlock();
         }
-        new JfrListener().lockReleased("slow", TimeUnit.MILLISECONDS.toNanos(25));
+        new JfrListener().lockReleased("slow", null, TimeUnit.MILLISECONDS.toNanos(25));
         new JfrListener().handlePoisoned("account");
         List<RecordedEvent> events = stopAndRead(recording);
         assertEquals(List.of(), named(events, "LockHold", e -> e.getString("lock").equals("quick")),

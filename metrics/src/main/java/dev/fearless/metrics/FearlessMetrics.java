@@ -29,13 +29,14 @@ import org.jspecify.annotations.Nullable;
  * lookup. docs/metrics.md lists every meter with its type, unit, tags, meaning and PromQL.
  *
  * <p>Options, through {@link #builder()}: a cap on the distinct component names per kind (events of
- * further names are counted under {@value #OVERFLOW_NAME}, with one warning), and percentile
- * histograms for the wait, hold and blocked timers:
+ * further names are counted under {@value #OVERFLOW_NAME}, with one warning), percentile
+ * histograms for the wait, hold and blocked timers, and lock series named by lock class:
  * <pre>{@code
  * FearlessMetrics metrics = FearlessMetrics.builder()
  *         .commonTags(Tags.of("application", "bank"))
  *         .maxNames(200)                 // per kind: scopes, locks, channels, handles, executors
  *         .percentileHistograms(true)    // histogram_quantile(0.99, ...) over fearless_lock_wait_seconds_bucket
+ *         .tagLocksByClass(true)         // new OrderedLock("acc-8812", "Account") reports as name="Account"
  *         .build();
  * }</pre>
  *
@@ -142,6 +143,7 @@ public final class FearlessMetrics implements MeterBinder, AutoCloseable {
         private Tags commonTags = Tags.empty();
         private int maxNames = MetricsOptions.DEFAULT_MAX_NAMES;
         private boolean histograms;
+        private boolean locksByClass;
 
         private Builder() {}
 
@@ -192,12 +194,27 @@ public final class FearlessMetrics implements MeterBinder, AutoCloseable {
         }
 
         /**
+         * Names lock series (and the locks inside {@code Shared} and {@code SharedRw} handles) by
+         * their lock class instead of their own name, when they have one: every account's lock,
+         * created as {@code new OrderedLock("acc-8812", "Account")}, reports under
+         * {@code name="Account"}, one series for all of them. Locks without a class keep their
+         * name. Off by default.
+         *
+         * @param enabled whether to name lock series by lock class
+         * @return this builder
+         */
+        public Builder tagLocksByClass(boolean enabled) {
+            this.locksByClass = enabled;
+            return this;
+        }
+
+        /**
          * Creates the binder; bind it with {@link FearlessMetrics#bindTo}.
          *
          * @return a new, unbound binder
          */
         public FearlessMetrics build() {
-            return new FearlessMetrics(new MetricsOptions(commonTags, maxNames, histograms));
+            return new FearlessMetrics(new MetricsOptions(commonTags, maxNames, histograms, locksByClass));
         }
     }
 }

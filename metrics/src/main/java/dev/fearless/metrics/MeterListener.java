@@ -44,6 +44,7 @@ final class MeterListener implements TelemetryListener {
     private final MeterRegistry registry;
     private final Tags commonTags;
     private final boolean histograms;
+    private final boolean locksByClass;
     private final Queue<Meter> registered = new ConcurrentLinkedQueue<>();
     private volatile boolean removed;
 
@@ -59,6 +60,7 @@ final class MeterListener implements TelemetryListener {
         this.registry = registry;
         this.commonTags = options.commonTags();
         this.histograms = options.histograms();
+        this.locksByClass = options.locksByClass();
         int max = options.maxNames();
         this.scopes = new ByName<>(ScopeMeters::new, max, overflowCounter("scope"));
         this.locks = new ByName<>(LockMeters::new, max, overflowCounter("lock"));
@@ -171,9 +173,19 @@ final class MeterListener implements TelemetryListener {
 
     // ------------------------------------------------------------------ locks
 
+    /** The {@code name} tag of a lock's series: its class when the options group by class and it has one. */
+    private LockMeters lockMeters(String lock, @Nullable String lockClass) {
+        return locks.get(locksByClass && lockClass != null ? lockClass : lock);
+    }
+
     @Override
     public void lockAcquired(String lock, long waitNanos, boolean contended) {
-        LockMeters meters = locks.get(lock);
+        lockAcquired(lock, null, waitNanos, contended);
+    }
+
+    @Override
+    public void lockAcquired(String lock, @Nullable String lockClass, long waitNanos, boolean contended) {
+        LockMeters meters = lockMeters(lock, lockClass);
         meters.wait.record(waitNanos, TimeUnit.NANOSECONDS);
         if (contended) {
             meters.contended.increment();
@@ -182,12 +194,22 @@ final class MeterListener implements TelemetryListener {
 
     @Override
     public void lockReleased(String lock, long heldNanos) {
-        locks.get(lock).held.record(heldNanos, TimeUnit.NANOSECONDS);
+        lockReleased(lock, null, heldNanos);
+    }
+
+    @Override
+    public void lockReleased(String lock, @Nullable String lockClass, long heldNanos) {
+        lockMeters(lock, lockClass).held.record(heldNanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
     public void lockAbandoned(String lock, Outcome outcome, long waitNanos) {
-        locks.get(lock).abandoned.get(outcome).increment();
+        lockAbandoned(lock, null, outcome, waitNanos);
+    }
+
+    @Override
+    public void lockAbandoned(String lock, @Nullable String lockClass, Outcome outcome, long waitNanos) {
+        lockMeters(lock, lockClass).abandoned.get(outcome).increment();
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fearless.handle.Shared;
 import dev.fearless.lock.OrderedLock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -115,6 +116,33 @@ class MetricsOptionsTest {
             String scrape = again.scrape();
             assertTrue(scrape.contains("fearless_lock_wait_seconds_count{"), scrape);
             assertFalse(scrape.contains("_bucket"), "no histogram unless asked for");
+        }
+    }
+
+    @Test
+    void locksAndHandlesCanBeNamedByTheirLockClass() {
+        MeterRegistry registry = new SimpleMeterRegistry();
+        try (FearlessMetrics metrics = FearlessMetrics.builder().tagLocksByClass(true).build()) {
+            metrics.bindTo(registry);
+            for (int i = 0; i < 5; i++) {
+                OrderedLock account = new OrderedLock("acc-" + i, "Account");
+                account.lock();
+                account.unlock();
+            }
+            lockOnce("ledger");                      // no class: keeps its name
+            Shared<Long> balance = Shared.builder().name("acc-9").lockClass("Account").build(0L);
+            balance.update(b -> b + 1);
+            assertEquals(Set.of("Account", "ledger"), lockWaitNames(registry));
+            assertEquals(6, registry.get("fearless.lock.wait").tag("name", "Account").timer().count(),
+                    "five locks and one handle, one series");
+        }
+        MeterRegistry byName = new SimpleMeterRegistry();
+        try (FearlessMetrics metrics = new FearlessMetrics()) {
+            metrics.bindTo(byName);
+            OrderedLock account = new OrderedLock("acc-1", "Account");
+            account.lock();
+            account.unlock();
+            assertEquals(Set.of("acc-1"), lockWaitNames(byName), "by name unless asked");
         }
     }
 

@@ -458,7 +458,7 @@ public final class Locks {
             for (RankedLock lock : set) {
                 if (lock.getHoldCount() == 1) {
                     lock.markAcquired(now);
-                    listener.lockAcquired(lock.ranking.telemetryName, now - start, contended);
+                    listener.lockAcquired(lock.ranking.telemetryName, lock.ranking.lockClass, now - start, contended);
                 }
             }
         } catch (Throwable failure) {
@@ -476,7 +476,7 @@ public final class Locks {
         long waited = System.nanoTime() - start;
         for (RankedLock lock : set) {
             if (!lock.isHeldByCurrentThread()) {
-                listener.lockAbandoned(lock.ranking.telemetryName, outcome, waited);
+                listener.lockAbandoned(lock.ranking.telemetryName, lock.ranking.lockClass, outcome, waited);
             }
         }
     }

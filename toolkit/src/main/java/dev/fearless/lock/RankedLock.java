@@ -222,7 +222,7 @@ public abstract sealed class RankedLock implements Lock
             try {
                 waitInterruptibly();
             } catch (InterruptedException e) {
-                listener.lockAbandoned(ranking.telemetryName, Outcome.CANCELLED, System.nanoTime() - start);
+                listener.lockAbandoned(ranking.telemetryName, ranking.lockClass, Outcome.CANCELLED, System.nanoTime() - start);
                 throw e;
             }
             acquiredAfterWaiting(listener, start);
@@ -286,13 +286,13 @@ public abstract sealed class RankedLock implements Lock
                 acquired = nanos > 0 && waitNanos(nanos);
             } catch (InterruptedException e) {
                 if (listener != null) {
-                    listener.lockAbandoned(ranking.telemetryName, Outcome.CANCELLED, System.nanoTime() - start);
+                    listener.lockAbandoned(ranking.telemetryName, ranking.lockClass, Outcome.CANCELLED, System.nanoTime() - start);
                 }
                 throw e;
             }
             if (!acquired) {
                 if (listener != null) {
-                    listener.lockAbandoned(ranking.telemetryName, Outcome.TIMEOUT, System.nanoTime() - start);
+                    listener.lockAbandoned(ranking.telemetryName, ranking.lockClass, Outcome.TIMEOUT, System.nanoTime() - start);
                 }
                 return false;
             }
@@ -333,7 +333,7 @@ public abstract sealed class RankedLock implements Lock
         }
         TelemetryListener listener = Telemetry.listener();
         if (listener != null && acquiredAt != NOT_TIMED) {
-            listener.lockReleased(ranking.telemetryName, System.nanoTime() - acquiredAt);
+            listener.lockReleased(ranking.telemetryName, ranking.lockClass, System.nanoTime() - acquiredAt);
         }
     }
 
@@ -361,7 +361,7 @@ public abstract sealed class RankedLock implements Lock
     private void reportAcquired(TelemetryListener listener, long now, long waitNanos, boolean contended) {
         markAcquired(now);
         try {
-            listener.lockAcquired(ranking.telemetryName, waitNanos, contended);
+            listener.lockAcquired(ranking.telemetryName, ranking.lockClass, waitNanos, contended);
         } catch (Throwable failure) {
             takeAcquired();
             release();

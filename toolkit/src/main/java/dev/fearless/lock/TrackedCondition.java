@@ -94,7 +94,7 @@ final class TrackedCondition implements Condition {
         if (listener != null) {
             long acquiredAt = lock.takeAcquired();
             if (acquiredAt != RankedLock.NOT_TIMED) {
-                listener.lockReleased(lock.ranking.telemetryName, System.nanoTime() - acquiredAt);
+                listener.lockReleased(lock.ranking.telemetryName, lock.ranking.lockClass, System.nanoTime() - acquiredAt);
             }
         }
         RankedLock.WAITING.put(Thread.currentThread(), lock);
@@ -109,7 +109,7 @@ final class TrackedCondition implements Condition {
         TelemetryListener listener = Telemetry.listener();
         if (listener != null) {
             lock.markAcquired(System.nanoTime());
-            listener.lockAcquired(lock.ranking.telemetryName, 0, false);
+            listener.lockAcquired(lock.ranking.telemetryName, lock.ranking.lockClass, 0, false);
         }
     }
 

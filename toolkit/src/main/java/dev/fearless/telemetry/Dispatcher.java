@@ -1,6 +1,7 @@
 package dev.fearless.telemetry;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -119,6 +120,42 @@ final class Dispatcher implements TelemetryListener {
         for (int i = 0; i < ls.length; i++) {
             try {
                 ls[i].lockAbandoned(lock, outcome, waitNanos);
+            } catch (Throwable failure) {
+                failed(i, failure);
+            }
+        }
+    }
+
+    @Override
+    public void lockAcquired(String lock, @Nullable String lockClass, long waitNanos, boolean contended) {
+        TelemetryListener[] ls = listeners;
+        for (int i = 0; i < ls.length; i++) {
+            try {
+                ls[i].lockAcquired(lock, lockClass, waitNanos, contended);
+            } catch (Throwable failure) {
+                failed(i, failure);
+            }
+        }
+    }
+
+    @Override
+    public void lockReleased(String lock, @Nullable String lockClass, long heldNanos) {
+        TelemetryListener[] ls = listeners;
+        for (int i = 0; i < ls.length; i++) {
+            try {
+                ls[i].lockReleased(lock, lockClass, heldNanos);
+            } catch (Throwable failure) {
+                failed(i, failure);
+            }
+        }
+    }
+
+    @Override
+    public void lockAbandoned(String lock, @Nullable String lockClass, Outcome outcome, long waitNanos) {
+        TelemetryListener[] ls = listeners;
+        for (int i = 0; i < ls.length; i++) {
+            try {
+                ls[i].lockAbandoned(lock, lockClass, outcome, waitNanos);
             } catch (Throwable failure) {
                 failed(i, failure);
             }

@@ -1,6 +1,7 @@
 package dev.fearless.telemetry;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Receives the events every Fearless component reports: scopes and tasks, locks, channels,
@@ -98,6 +99,45 @@ public interface TelemetryListener {
      * @param waitNanos time spent waiting before giving up
      */
     default void lockAbandoned(String lock, Outcome outcome, long waitNanos) {}
+
+    /**
+     * A lock was acquired; the form locks report, with the lock class shared by many instances
+     * (such as {@code "Account"} for every account's lock), so a listener can aggregate by role
+     * instead of by instance. The default forwards to {@link #lockAcquired(String, long, boolean)}.
+     *
+     * @param lock the lock's name
+     * @param lockClass the lock's class, or {@code null} if it has none
+     * @param waitNanos time spent waiting for it; {@code 0} when it was free
+     * @param contended whether another thread held it when acquisition began
+     */
+    default void lockAcquired(String lock, @Nullable String lockClass, long waitNanos, boolean contended) {
+        lockAcquired(lock, waitNanos, contended);
+    }
+
+    /**
+     * A lock was released by its outermost hold; the form with the lock class. The default
+     * forwards to {@link #lockReleased(String, long)}.
+     *
+     * @param lock the lock's name
+     * @param lockClass the lock's class, or {@code null} if it has none
+     * @param heldNanos time from the outermost acquisition to this release
+     */
+    default void lockReleased(String lock, @Nullable String lockClass, long heldNanos) {
+        lockReleased(lock, heldNanos);
+    }
+
+    /**
+     * A timed or interruptible acquisition gave up; the form with the lock class. The default
+     * forwards to {@link #lockAbandoned(String, Outcome, long)}.
+     *
+     * @param lock the lock's name
+     * @param lockClass the lock's class, or {@code null} if it has none
+     * @param outcome {@link Outcome#TIMEOUT} or {@link Outcome#CANCELLED} (interrupted)
+     * @param waitNanos time spent waiting before giving up
+     */
+    default void lockAbandoned(String lock, @Nullable String lockClass, Outcome outcome, long waitNanos) {
+        lockAbandoned(lock, outcome, waitNanos);
+    }
 
     /**
      * The lock-order checker found an acquisition order that could deadlock.
