@@ -8,12 +8,16 @@ import dev.fearless.scope.Policy;
 import dev.fearless.scope.Scope;
 import dev.fearless.scope.ScopeFailedException;
 import dev.fearless.scope.Task;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Simulated slow backends, a fan-out over them with a deadline, and a hedged request.
@@ -24,6 +28,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * task waits with {@link Bridge#await}, so a cancelled task (deadline, lost race) cancels the call and interrupts its thread.
  */
 final class Backends implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Backends.class);
 
     /** A simulated backend: a latency range and a failure rate. */
     record Backend(String name, int minMillis, int maxMillis, double failureRate) {}
@@ -41,20 +47,33 @@ final class Backends implements AutoCloseable {
     static final Duration HEDGE_DELAY = Duration.ofMillis(50);
 
     private final VirtualExecutor calls;
+    private final RequestTracing tracing;
 
-    Backends(int capacity) {
+    Backends(int capacity, RequestTracing tracing) {
+        this.tracing = tracing;
         this.calls = VirtualExecutor.builder().name("backends").limit(capacity, LimitPolicy.reject()).build();
     }
 
     /** One call to a backend: sleeps for its latency, then answers or fails. */
+    @SuppressWarnings("try") // the span scope is held for its effect on the current span and the MDC
     String call(Backend backend) throws InterruptedException {
         return Bridge.await(calls.submit(() -> {
-            ThreadLocalRandom random = ThreadLocalRandom.current();
-            Thread.sleep(random.nextInt(backend.minMillis(), backend.maxMillis() + 1));
-            if (random.nextDouble() < backend.failureRate()) {
-                throw new IllegalStateException(backend.name() + " failed");
+            // A child of the request's span, which fearless-context-propagation made current here
+            // (the task runs on an executor thread); its ids reach the MDC, so the log lines carry
+            // the request's traceId.
+            Span span = tracing.start("backend " + backend.name());
+            try (Tracer.SpanInScope inScope = tracing.inScope(span)) {
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                Thread.sleep(random.nextInt(backend.minMillis(), backend.maxMillis() + 1));
+                if (random.nextDouble() < backend.failureRate()) {
+                    log.debug("backend {} failed", backend.name());
+                    throw new IllegalStateException(backend.name() + " failed");
+                }
+                log.debug("backend {} answered", backend.name());
+                return backend.name() + ":" + Integer.toHexString(random.nextInt(0x10000));
+            } finally {
+                span.end();
             }
-            return backend.name() + ":" + Integer.toHexString(random.nextInt(0x10000));
         }));
     }
 

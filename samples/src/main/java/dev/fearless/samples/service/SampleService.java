@@ -23,6 +23,8 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.java21.instrument.binder.jdk.VirtualThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -172,6 +174,7 @@ public final class SampleService implements AutoCloseable {
     private final DeadlockWatchdog watchdog;
     private final Bank bank;
     private final Backends backends;
+    private final RequestTracing tracing = new RequestTracing();
     private final Pipeline pipeline;
     private final DashboardData dashboardData;
     private final byte[] dashboardPage;
@@ -222,7 +225,7 @@ public final class SampleService implements AutoCloseable {
 
         watchdog = DeadlockWatchdog.start(Duration.ofSeconds(5)); // real deadlocks, virtual threads included
         bank = new Bank(ACCOUNTS, INITIAL_BALANCE);
-        backends = new Backends(64);
+        backends = new Backends(64, tracing);
         pipeline = new Pipeline(2);
         dashboardData = new DashboardData(registry);
         dashboardPage = resource("dashboard.html");
@@ -384,6 +387,7 @@ public final class SampleService implements AutoCloseable {
         self.close();
         pipeline.close();
         backends.close();
+        tracing.close();
         watchdog.close();
         virtualThreadMetrics.close();
         gcMetrics.close();
@@ -704,6 +708,7 @@ public final class SampleService implements AutoCloseable {
     }
 
     /** Runs the handler of an admitted request (any lane) and writes its answer. */
+    @SuppressWarnings("try") // the span scope is held for its effect on the current span and the MDC
     private void serve(Exchange exchange) {
         if (exchange.clientGone()) {
             abandoned.increment();
@@ -711,7 +716,8 @@ public final class SampleService implements AutoCloseable {
             return;
         }
         Reply reply;
-        try {
+        Span span = tracing.start(exchange.method + " " + exchange.route.name());
+        try (Tracer.SpanInScope inScope = tracing.inScope(span)) { // traceId in the MDC of every fork too
             reply = route(exchange);
         } catch (HttpError e) {
             reply = e.reply();
@@ -721,8 +727,12 @@ public final class SampleService implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("{} {} failed", exchange.method, exchange.path, e);
             reply = new HttpError(500, "internal", "the request failed; see the service log").reply();
+        } finally {
+            span.end();
         }
-        reply(exchange, reply);
+        Map<String, String> headers = new LinkedHashMap<>(reply.headers());
+        headers.put("X-Trace-Id", span.context().traceId()); // find the request's log lines by it
+        reply(exchange, new Reply(reply.status(), reply.contentType(), reply.body(), headers));
     }
 
     private static void reply(Exchange exchange, Reply reply) {
