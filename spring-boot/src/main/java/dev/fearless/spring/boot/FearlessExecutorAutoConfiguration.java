@@ -4,6 +4,7 @@ import dev.fearless.bridge.LimitPolicy;
 import dev.fearless.bridge.VirtualExecutor;
 import dev.fearless.context.ContextPropagation;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
@@ -111,6 +112,6 @@ public class FearlessExecutorAutoConfiguration {
     }
 
     private static String policy(FearlessProperties.Policy policy) {
-        return policy.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return policy.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

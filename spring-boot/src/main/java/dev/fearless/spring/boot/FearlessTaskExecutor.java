@@ -135,6 +135,15 @@ public final class FearlessTaskExecutor implements AsyncTaskExecutor, Disposable
                 result.completeExceptionally(t);
             }
         });
+        run.whenComplete((ignored, failure) -> {
+            // A decorator that threw, or returned without running the task, still ends the future.
+            if (failure != null) {
+                result.completeExceptionally(failure);
+            } else if (!result.isDone()) {
+                result.completeExceptionally(new IllegalStateException("the TaskDecorator " + decorator
+                        + " returned without running the task " + task));
+            }
+        });
         result.whenComplete((value, failure) -> {
             if (result.isCancelled()) {
                 run.cancel(true);

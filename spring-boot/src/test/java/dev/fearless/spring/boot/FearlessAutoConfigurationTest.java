@@ -290,6 +290,25 @@ class FearlessAutoConfigurationTest {
     }
 
     @Test
+    void aDecoratorThatFailsOrDropsTheTaskStillEndsTheFuture() {
+        RuntimeException boom = new IllegalArgumentException("boom");
+        TaskDecorator failing = task -> () -> {
+            throw boom;
+        };
+        runner.withBean(TaskDecorator.class, () -> failing).run(context -> {
+            var future = context.getBean(FearlessTaskExecutor.class).submitCompletable(() -> "never");
+            assertThatThrownBy(() -> future.get(10, TimeUnit.SECONDS)).hasCause(boom);
+        });
+        TaskDecorator dropping = task -> () -> {};
+        runner.withBean(TaskDecorator.class, () -> dropping).run(context -> {
+            var future = context.getBean(FearlessTaskExecutor.class).submitCompletable(() -> "never");
+            assertThatThrownBy(() -> future.get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("returned without running the task");
+        });
+    }
+
+    @Test
     void closingTheApplicationShutsTheExecutorDown() {
         VirtualExecutor[] executor = new VirtualExecutor[1];
         runner.run(context -> executor[0] = context.getBean(FearlessTaskExecutor.class).virtualExecutor());

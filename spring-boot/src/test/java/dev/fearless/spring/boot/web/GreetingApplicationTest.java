@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.context.ContextRegistry;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,8 +32,6 @@ import org.springframework.test.annotation.DirtiesContext;
 @DirtiesContext // the application's telemetry listeners and watchdog are JVM-wide: stop them after this class
 @Timeout(60)
 class GreetingApplicationTest {
-
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @LocalServerPort
     int port;
@@ -67,11 +65,21 @@ class GreetingApplicationTest {
         assertThat(get("/actuator/health/fearless", "health")).contains("\"status\":\"UP\"");
     }
 
-    private String get(String path, String requestId) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("X-Request-Id", requestId).timeout(Duration.ofSeconds(20)).build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
-        return response.body();
+    /** A GET with java.base only (the tests compile inside the module, which does not read java.net.http). */
+    private String get(String path, String requestId) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
+        connection.setConnectTimeout(10_000);
+        connection.setReadTimeout(20_000);
+        connection.setRequestProperty("X-Request-Id", requestId);
+        try {
+            int status = connection.getResponseCode();
+            try (InputStream body = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
+                String text = body == null ? "" : new String(body.readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(status).as(path + ": " + text).isEqualTo(200);
+                return text;
+            }
+        } finally {
+            connection.disconnect();
+        }
     }
 }
