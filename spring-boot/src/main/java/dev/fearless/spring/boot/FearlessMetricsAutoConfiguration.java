@@ -11,7 +11,8 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Binds {@link FearlessMetrics} to the application's {@link MeterRegistry}, with
- * {@code fearless.metrics.max-names} and {@code fearless.metrics.percentile-histograms}.
+ * {@code fearless.metrics.max-names}, {@code fearless.metrics.percentile-histograms} and
+ * {@code fearless.metrics.tag-locks-by-class}.
  *
  * <pre>{@code
  * // application.properties
@@ -47,6 +48,7 @@ public class FearlessMetricsAutoConfiguration {
         FearlessMetrics metrics = FearlessMetrics.builder()
                 .maxNames(options.getMaxNames())
                 .percentileHistograms(options.isPercentileHistograms())
+                .tagLocksByClass(options.isTagLocksByClass())
                 .build();
         return FearlessMetricsBinding.bind(metrics, registry);
     }

@@ -79,6 +79,9 @@ public class FearlessProperties {
         /** Whether to publish percentile histograms for the lock wait and hold, channel blocked and executor idle timers. */
         private boolean percentileHistograms;
 
+        /** Whether lock series are named by lock class (one series per role) instead of per lock. */
+        private boolean tagLocksByClass;
+
         /** Creates the defaults. */
         public Metrics() {}
 
@@ -134,6 +137,24 @@ public class FearlessProperties {
          */
         public void setPercentileHistograms(boolean percentileHistograms) {
             this.percentileHistograms = percentileHistograms;
+        }
+
+        /**
+         * Returns whether lock series are named by lock class.
+         *
+         * @return {@code false} by default
+         */
+        public boolean isTagLocksByClass() {
+            return tagLocksByClass;
+        }
+
+        /**
+         * Sets whether lock series are named by lock class.
+         *
+         * @param tagLocksByClass whether to name them by class
+         */
+        public void setTagLocksByClass(boolean tagLocksByClass) {
+            this.tagLocksByClass = tagLocksByClass;
         }
     }
 

@@ -115,6 +115,20 @@ class FearlessAutoConfigurationTest {
                 });
     }
 
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void lockSeriesFollowTheLockClassProperty(boolean byClass) {
+        runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .withPropertyValues("fearless.metrics.tag-locks-by-class=" + byClass).run(context -> {
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    OrderedLock account = new OrderedLock("acc-42", "Account");
+                    account.lock();
+                    account.unlock();
+                    String name = byClass ? "Account" : "acc-42";
+                    assertThat(registry.get("fearless.lock.wait").tag("name", name).timer().count()).isEqualTo(1);
+                });
+    }
+
     @Test
     void noRegistryOrDisabledMeansNoBinding() {
         runner.run(context -> {
