@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import dev.fearless.testing.ThreadKind;
 
 /** Point 6 of the bridge: a stage-returning call forked in a scope is cancelled with its task. */
 @Timeout(30)
@@ -52,13 +53,13 @@ class AwaitingTest {
         }
     }
 
-    private static Scope<Object, ?> open(Threads threads) {
+    private static Scope<Object, ?> open(ThreadKind threads) {
         return Scope.builder().threadFactory(threads.factory()).open();
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void cancellingTheScopeCancelsTheStage(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void cancellingTheScopeCancelsTheStage(ThreadKind threads) throws Exception {
         Pending operation = new Pending();
         try (var scope = open(threads)) {
             Task<String> task = scope.fork(Bridge.awaiting(operation));
@@ -72,8 +73,8 @@ class AwaitingTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void cancellingTheTaskCancelsTheStage(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void cancellingTheTaskCancelsTheStage(ThreadKind threads) throws Exception {
         Pending operation = new Pending();
         try (var scope = open(threads)) {
             Task<String> task = scope.fork(Bridge.awaiting(operation));
@@ -88,8 +89,8 @@ class AwaitingTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aSiblingsFailureCancelsTheStage(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void aSiblingsFailureCancelsTheStage(ThreadKind threads) throws Exception {
         Pending operation = new Pending();
         IllegalStateException boom = new IllegalStateException("sibling failed");
         try (var scope = open(threads)) {
@@ -105,8 +106,8 @@ class AwaitingTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void theDeadlineCancelsTheStage(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void theDeadlineCancelsTheStage(ThreadKind threads) throws Exception {
         // On a loaded machine the deadline may pass before the task has even called the operation,
         // leaving nothing to cancel: widen the deadline until the call came first, then check.
         for (long millis = 50; ; millis *= 2) {
@@ -124,8 +125,8 @@ class AwaitingTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void closingWithoutJoinCancelsTheStage(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void closingWithoutJoinCancelsTheStage(ThreadKind threads) throws Exception {
         Pending operation = new Pending();
         var scope = open(threads);
         try {
@@ -138,8 +139,8 @@ class AwaitingTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aSuccessfulStageIsTheTasksValue(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void aSuccessfulStageIsTheTasksValue(ThreadKind threads) throws Exception {
         Pending operation = new Pending();
         try (var scope = open(threads)) {
             Task<String> task = scope.fork(Bridge.awaiting(operation));
@@ -198,8 +199,8 @@ class AwaitingTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void cancellingTheScopeInterruptsAnAsyncTaskBehindTheStage(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void cancellingTheScopeInterruptsAnAsyncTaskBehindTheStage(ThreadKind threads) throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch interrupted = new CountDownLatch(1);
         try (VirtualExecutor executor = VirtualExecutor.builder().threadFactory(threads.factory()).build();

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.LoggerFactory;
+import dev.fearless.testing.RecordingListener;
 
 /**
  * Behaviour 6: forgotten guards and moved values never received are reported, with the site

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import dev.fearless.testing.ThreadKind;
 
 /** Issue 13, item 16: a guard waits until the value satisfies a condition (Rust's Condvar). */
 @Timeout(60)

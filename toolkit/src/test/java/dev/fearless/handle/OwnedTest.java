@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import dev.fearless.testing.ThreadKind;
 
 /** Behaviour 4: Owned: one owner at a time; a move kills the old handle. */
 @Timeout(60)

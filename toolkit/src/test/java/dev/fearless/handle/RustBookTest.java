@@ -11,6 +11,7 @@ import java.util.Queue;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import dev.fearless.testing.ThreadKind;
 
 /**
  * The programs of chapter 16 of "The Rust Programming Language" (Fearless Concurrency), written

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import dev.fearless.testing.ThreadKind;
 
 /** Behaviour 3: SharedRw (RwLock): many readers or one writer, guards, poisoning by writers. */
 @Timeout(60)
@@ -61,7 +62,7 @@ class SharedRwTest {
                 try (Guard<Integer> guard = value.read()) {
                     assertEquals(7, (int) guard.get());
                     allIn.countDown();
-                    SharedTest.awaitUninterruptibly(release); // all readers are inside together
+                    ThreadKind.awaitUninterruptibly(release); // all readers are inside together
                 }
             }));
         }

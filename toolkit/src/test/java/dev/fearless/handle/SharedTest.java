@@ -1,5 +1,6 @@
 package dev.fearless.handle;
 
+import static dev.fearless.testing.ThreadKind.awaitUninterruptibly;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -24,6 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import dev.fearless.testing.ThreadKind;
+import dev.fearless.testing.RecordingListener;
 
 /** Behaviours 1 and 2: Shared (Arc&lt;Mutex&lt;T&gt;&gt;), its guards, poisoning and multi-handle updates. */
 @Timeout(60)
@@ -320,20 +323,5 @@ class SharedTest {
         assertFalse(b.isPoisoned()); // raised by the toolkit inside b's closure: does not poison b
         assertEquals(1, (int) b.read(n -> n));
         assertTrue(unlocked(a) && unlocked(b));
-    }
-
-    static void awaitUninterruptibly(CountDownLatch latch) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                latch.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -28,6 +28,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.LoggerFactory;
+import dev.fearless.testing.ThreadKind;
+import dev.fearless.testing.RecordingListener;
 
 /** Behaviour 4: real deadlocks, virtual threads included, are found and reported. */
 @Timeout(60)

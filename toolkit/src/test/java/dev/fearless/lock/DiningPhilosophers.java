@@ -13,6 +13,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import dev.fearless.testing.ThreadKind;
 
 /**
  * Howard Hinnant's round table ("Dining Philosophers Rebooted", 2014) on virtual threads: the

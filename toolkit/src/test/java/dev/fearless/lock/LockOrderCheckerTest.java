@@ -32,6 +32,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.LoggerFactory;
+import dev.fearless.testing.ThreadKind;
+import dev.fearless.testing.RecordingListener;
 
 /** Behaviour 3: the lock-order checker reports cycles of any length before they deadlock. */
 @Timeout(60)

@@ -29,6 +29,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import dev.fearless.testing.ThreadKind;
+import dev.fearless.testing.RecordingListener;
 
 /** Behaviour 2: any set of locks at once, deadlock-free, one AutoCloseable, all or nothing. */
 @Timeout(60)

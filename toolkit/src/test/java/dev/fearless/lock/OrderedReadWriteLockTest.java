@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import dev.fearless.testing.ThreadKind;
+import dev.fearless.testing.RecordingListener;
 
 /** OrderedReadWriteLock: a ReentrantReadWriteLock whose views are ranked locks. */
 @Timeout(30)

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import dev.fearless.testing.ThreadKind;
 
 /**
  * Torture: 64 accounts, hundreds of virtual threads moving money between random accounts

@@ -15,6 +15,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.MDC;
+import dev.fearless.testing.ThreadKind;
+import dev.fearless.testing.TrackingFactory;
+import dev.fearless.testing.TaskAssertions;
 
 /** Rule 8: scoped values and the MDC reach every fork; thread names and the thread factory. */
 @Timeout(30)
@@ -29,9 +32,9 @@ class ContextTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void registeredScopedValuesAreReboundInEveryFork_includingForksFromTasks(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void registeredScopedValuesAreReboundInEveryFork_includingForksFromTasks(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         ContextPropagation context = ContextPropagation.defaults().with(ContextPropagator.scopedValues(USER));
         List<String> seen = ScopedValue.where(USER, "ada").where(UNREGISTERED, "secret").call(() -> {
             try (var scope = Scope.builder().threadFactory(threads).context(context)
@@ -50,9 +53,9 @@ class ContextTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void theForkingThreadsMdcIsCopiedAndTheTaskCannotChangeIt(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void theForkingThreadsMdcIsCopiedAndTheTaskCannotChangeIt(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         MDC.put("request", "r-42");
         try (var scope = Scope.builder().threadFactory(threads).open()) {
             Task<String> task = scope.fork(() -> {
@@ -69,9 +72,9 @@ class ContextTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void noPropagationCarriesNothing(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void noPropagationCarriesNothing(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         MDC.put("request", "r-1");
         try (var scope = Scope.builder().threadFactory(threads).context(ContextPropagation.none()).open()) {
             Task<String> task = scope.fork(() -> MDC.get("request"));
@@ -81,14 +84,14 @@ class ContextTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aSnapshotThatNeverRunsTheTaskFailsItInsteadOfLeavingItRunning(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void aSnapshotThatNeverRunsTheTaskFailsItInsteadOfLeavingItRunning(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         ContextPropagation broken = ContextPropagation.none().with(() -> body -> { });
         try (var scope = Scope.builder().threadFactory(threads).context(broken).policy(Policy.<String>awaitAll()).open()) {
             Task<String> task = scope.fork(() -> "never runs");
             scope.join();
-            Threads.assertState(Task.State.FAILED, task);
+            TaskAssertions.assertState(Task.State.FAILED, task);
             assertTrue(task.exception().getMessage().contains("ContextSnapshot must run its body"),
                     task.exception().getMessage());
         }

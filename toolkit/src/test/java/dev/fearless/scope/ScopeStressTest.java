@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import dev.fearless.testing.ThreadKind;
+import dev.fearless.testing.TrackingFactory;
 
 /**
  * Scopes nested three levels deep (owner, task, grand-task), random policies, failures, explicit
@@ -30,7 +32,7 @@ class ScopeStressTest {
     private static final int WIDTH = 5;
     private static final int LEAVES = 20;
 
-    private final Threads.Tracking threads = Threads.VIRTUAL.tracking();
+    private final TrackingFactory threads = ThreadKind.VIRTUAL.tracking();
     private final Set<Task<?>> forked = ConcurrentHashMap.newKeySet();
     private final Map<Task<?>, AtomicInteger> completions = new ConcurrentHashMap<>();
     private final AtomicInteger duplicateForks = new AtomicInteger();
