@@ -12,21 +12,21 @@ import dev.fearless.scope.ScopeCancelledException;
 import dev.fearless.scope.ScopeFailedException;
 import dev.fearless.scope.ScopeTimeoutException;
 import dev.fearless.scope.Task;
+import dev.fearless.testing.ThreadKind;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import dev.fearless.testing.ThreadKind;
 
 /** Point 6 of the bridge: a stage-returning call forked in a scope is cancelled with its task. */
 @Timeout(30)

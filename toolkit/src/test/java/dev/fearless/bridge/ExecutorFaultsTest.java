@@ -10,6 +10,7 @@ import dev.fearless.channel.Channel;
 import dev.fearless.channel.ChannelErrorException;
 import dev.fearless.context.ContextPropagation;
 import dev.fearless.context.ContextSnapshot;
+import dev.fearless.testing.ThreadKind;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
@@ -29,7 +30,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
-import dev.fearless.testing.ThreadKind;
 
 /**
  * Issue 14: code the executor and the Flow adapters call back into (a context snapshot, a

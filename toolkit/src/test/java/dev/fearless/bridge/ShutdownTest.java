@@ -1,7 +1,7 @@
 package dev.fearless.bridge;
 
-import static dev.fearless.testing.ThreadKind.awaitUninterruptibly;
 import static dev.fearless.bridge.VirtualExecutorTest.occupy;
+import static dev.fearless.testing.ThreadKind.awaitUninterruptibly;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fearless.testing.ThreadKind;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -22,7 +23,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import dev.fearless.testing.ThreadKind;
 
 @Timeout(30)
 class ShutdownTest {

@@ -1,7 +1,7 @@
 package dev.fearless.bridge;
 
-import static dev.fearless.testing.ThreadKind.awaitUninterruptibly;
 import static dev.fearless.bridge.VirtualExecutorTest.occupy;
+import static dev.fearless.testing.ThreadKind.awaitUninterruptibly;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fearless.testing.ThreadKind;
+import dev.fearless.testing.TrackingFactory;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -24,8 +26,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.MDC;
-import dev.fearless.testing.ThreadKind;
-import dev.fearless.testing.TrackingFactory;
 
 @Timeout(30)
 class TimerTest {

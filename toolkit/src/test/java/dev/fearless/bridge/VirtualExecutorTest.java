@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fearless.context.ContextPropagation;
 import dev.fearless.context.ContextPropagator;
 import dev.fearless.telemetry.Telemetry;
+import dev.fearless.testing.ThreadKind;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,7 +26,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.MDC;
-import dev.fearless.testing.ThreadKind;
 
 @Timeout(30)
 class VirtualExecutorTest {

@@ -9,13 +9,13 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.fearless.telemetry.Telemetry;
+import dev.fearless.testing.RecordingListener;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.LoggerFactory;
-import dev.fearless.testing.RecordingListener;
 
 /**
  * Behaviour 6: forgotten guards and moved values never received are reported, with the site

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fearless.internal.Threads;
 import dev.fearless.scope.Scope;
 import dev.fearless.scope.Task;
+import dev.fearless.testing.ThreadKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -20,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import dev.fearless.testing.ThreadKind;
 
 /** Behaviour 4: Owned: one owner at a time; a move kills the old handle. */
 @Timeout(60)

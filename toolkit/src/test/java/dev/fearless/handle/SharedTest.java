@@ -12,6 +12,8 @@ import dev.fearless.lock.LockOrderChecker;
 import dev.fearless.lock.LockOrderException;
 import dev.fearless.lock.PotentialDeadlockException;
 import dev.fearless.telemetry.Telemetry;
+import dev.fearless.testing.RecordingListener;
+import dev.fearless.testing.ThreadKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,8 +27,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import dev.fearless.testing.ThreadKind;
-import dev.fearless.testing.RecordingListener;
 
 /** Behaviours 1 and 2: Shared (Arc&lt;Mutex&lt;T&gt;&gt;), its guards, poisoning and multi-handle updates. */
 @Timeout(60)

@@ -1,6 +1,7 @@
 package dev.fearless.lock;
 
 import dev.fearless.lock.Locks.Strategy;
+import dev.fearless.testing.ThreadKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,6 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import dev.fearless.testing.ThreadKind;
 
 /**
  * Howard Hinnant's round table ("Dining Philosophers Rebooted", 2014) on virtual threads: the

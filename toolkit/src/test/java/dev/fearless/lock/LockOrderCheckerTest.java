@@ -15,6 +15,8 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.fearless.internal.Threads;
 import dev.fearless.lock.LockOrderChecker.Mode;
 import dev.fearless.telemetry.Telemetry;
+import dev.fearless.testing.RecordingListener;
+import dev.fearless.testing.ThreadKind;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
@@ -32,8 +34,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.LoggerFactory;
-import dev.fearless.testing.ThreadKind;
-import dev.fearless.testing.RecordingListener;
 
 /** Behaviour 3: the lock-order checker reports cycles of any length before they deadlock. */
 @Timeout(60)

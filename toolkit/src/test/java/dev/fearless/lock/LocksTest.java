@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fearless.lock.Locks.Strategy;
 import dev.fearless.telemetry.Telemetry;
+import dev.fearless.testing.RecordingListener;
+import dev.fearless.testing.ThreadKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,8 +31,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
-import dev.fearless.testing.ThreadKind;
-import dev.fearless.testing.RecordingListener;
 
 /** Behaviour 2: any set of locks at once, deadlock-free, one AutoCloseable, all or nothing. */
 @Timeout(60)

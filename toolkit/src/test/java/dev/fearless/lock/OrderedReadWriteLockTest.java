@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fearless.telemetry.Telemetry;
+import dev.fearless.testing.RecordingListener;
+import dev.fearless.testing.ThreadKind;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CountDownLatch;
@@ -18,8 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import dev.fearless.testing.ThreadKind;
-import dev.fearless.testing.RecordingListener;
 
 /** OrderedReadWriteLock: a ReentrantReadWriteLock whose views are ranked locks. */
 @Timeout(30)

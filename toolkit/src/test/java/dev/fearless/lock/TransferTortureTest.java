@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fearless.lock.LockOrderChecker.Mode;
 import dev.fearless.lock.Locks.Strategy;
+import dev.fearless.testing.ThreadKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,7 +21,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import dev.fearless.testing.ThreadKind;
 
 /**
  * Torture: 64 accounts, hundreds of virtual threads moving money between random accounts

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fearless.context.ContextPropagation;
 import dev.fearless.context.ContextPropagator;
+import dev.fearless.testing.TaskAssertions;
+import dev.fearless.testing.ThreadKind;
+import dev.fearless.testing.TrackingFactory;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -15,9 +18,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.MDC;
-import dev.fearless.testing.ThreadKind;
-import dev.fearless.testing.TrackingFactory;
-import dev.fearless.testing.TaskAssertions;
 
 /** Rule 8: scoped values and the MDC reach every fork; thread names and the thread factory. */
 @Timeout(30)

@@ -1,7 +1,7 @@
 package dev.fearless.scope;
 
-import static dev.fearless.testing.ThreadKind.assertNamesCurrentThread;
 import static dev.fearless.testing.TaskAssertions.assertState;
+import static dev.fearless.testing.ThreadKind.assertNamesCurrentThread;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fearless.scope.Task.State;
+import dev.fearless.testing.Blocker;
+import dev.fearless.testing.ThreadKind;
+import dev.fearless.testing.TrackingFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -17,9 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import dev.fearless.testing.ThreadKind;
-import dev.fearless.testing.TrackingFactory;
-import dev.fearless.testing.Blocker;
 
 /** Daemon tasks: join does not wait for them but cancels them; they never outlive the scope. */
 @Timeout(30)

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fearless.testing.Blocker;
+import dev.fearless.testing.ThreadKind;
+import dev.fearless.testing.TrackingFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -20,9 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import dev.fearless.testing.ThreadKind;
-import dev.fearless.testing.TrackingFactory;
-import dev.fearless.testing.Blocker;
 
 /** Issue 13 item 13: {@code Scope.builder().maxConcurrency(n)}, waiting or rejecting. */
 @Timeout(60)

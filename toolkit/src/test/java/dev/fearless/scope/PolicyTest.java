@@ -10,6 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fearless.scope.Task.State;
+import dev.fearless.testing.Blocker;
+import dev.fearless.testing.ThreadKind;
+import dev.fearless.testing.TrackingFactory;
 import java.util.Arrays;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -23,9 +26,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import dev.fearless.testing.ThreadKind;
-import dev.fearless.testing.TrackingFactory;
-import dev.fearless.testing.Blocker;
 
 /** Rules 2 and 3: the built-in and custom policies, and the one exception join throws on failure. */
 @Timeout(30)

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fearless.telemetry.Telemetry;
 import dev.fearless.telemetry.TelemetryListener;
+import dev.fearless.testing.ThreadKind;
+import dev.fearless.testing.TrackingFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
@@ -21,8 +23,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import dev.fearless.testing.ThreadKind;
-import dev.fearless.testing.TrackingFactory;
 
 /**
  * Faults from user code the scope calls (issue 14 items 2 and 5, issue 13 item 17): a

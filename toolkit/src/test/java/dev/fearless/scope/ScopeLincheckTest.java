@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fearless.scope.Task.State;
 import dev.fearless.context.ContextPropagation;
+import dev.fearless.scope.Task.State;
+import dev.fearless.testing.TrackingFactory;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
@@ -16,7 +17,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jetbrains.lincheck.Lincheck;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import dev.fearless.testing.TrackingFactory;
 
 /**
  * Interleaving tests: Lincheck explores thread schedules of the scope's state machine (fork CAS,

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fearless.testing.ThreadKind;
+import dev.fearless.testing.TrackingFactory;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -15,8 +17,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import dev.fearless.testing.ThreadKind;
-import dev.fearless.testing.TrackingFactory;
 
 /**
  * Scopes nested three levels deep (owner, task, grand-task), random policies, failures, explicit

@@ -11,6 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fearless.scope.Task.State;
+import dev.fearless.testing.Blocker;
+import dev.fearless.testing.ThreadKind;
+import dev.fearless.testing.TrackingFactory;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,9 +22,6 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import dev.fearless.testing.ThreadKind;
-import dev.fearless.testing.TrackingFactory;
-import dev.fearless.testing.Blocker;
 
 /** Rules 6 and 7: structure rules checked with clear exceptions, and no orphan threads. */
 @Timeout(30)
