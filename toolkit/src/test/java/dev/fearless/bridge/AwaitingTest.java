@@ -12,15 +12,16 @@ import dev.fearless.scope.ScopeCancelledException;
 import dev.fearless.scope.ScopeFailedException;
 import dev.fearless.scope.ScopeTimeoutException;
 import dev.fearless.scope.Task;
+import dev.fearless.testing.ThreadKind;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -52,13 +53,13 @@ class AwaitingTest {
         }
     }
 
-    private static Scope<Object, ?> open(Threads threads) {
+    private static Scope<Object, ?> open(ThreadKind threads) {
         return Scope.builder().threadFactory(threads.factory()).open();
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void cancellingTheScopeCancelsTheStage(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void cancellingTheScopeCancelsTheStage(ThreadKind threads) throws Exception {
         Pending operation = new Pending();
         try (var scope = open(threads)) {
             Task<String> task = scope.fork(Bridge.awaiting(operation));
@@ -72,8 +73,8 @@ class AwaitingTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void cancellingTheTaskCancelsTheStage(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void cancellingTheTaskCancelsTheStage(ThreadKind threads) throws Exception {
         Pending operation = new Pending();
         try (var scope = open(threads)) {
             Task<String> task = scope.fork(Bridge.awaiting(operation));
@@ -88,8 +89,8 @@ class AwaitingTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aSiblingsFailureCancelsTheStage(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void aSiblingsFailureCancelsTheStage(ThreadKind threads) throws Exception {
         Pending operation = new Pending();
         IllegalStateException boom = new IllegalStateException("sibling failed");
         try (var scope = open(threads)) {
@@ -105,8 +106,8 @@ class AwaitingTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void theDeadlineCancelsTheStage(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void theDeadlineCancelsTheStage(ThreadKind threads) throws Exception {
         // On a loaded machine the deadline may pass before the task has even called the operation,
         // leaving nothing to cancel: widen the deadline until the call came first, then check.
         for (long millis = 50; ; millis *= 2) {
@@ -124,8 +125,8 @@ class AwaitingTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void closingWithoutJoinCancelsTheStage(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void closingWithoutJoinCancelsTheStage(ThreadKind threads) throws Exception {
         Pending operation = new Pending();
         var scope = open(threads);
         try {
@@ -138,8 +139,8 @@ class AwaitingTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aSuccessfulStageIsTheTasksValue(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void aSuccessfulStageIsTheTasksValue(ThreadKind threads) throws Exception {
         Pending operation = new Pending();
         try (var scope = open(threads)) {
             Task<String> task = scope.fork(Bridge.awaiting(operation));
@@ -198,8 +199,8 @@ class AwaitingTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void cancellingTheScopeInterruptsAnAsyncTaskBehindTheStage(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void cancellingTheScopeInterruptsAnAsyncTaskBehindTheStage(ThreadKind threads) throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch interrupted = new CountDownLatch(1);
         try (VirtualExecutor executor = VirtualExecutor.builder().threadFactory(threads.factory()).build();

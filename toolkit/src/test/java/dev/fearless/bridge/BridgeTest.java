@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fearless.testing.ThreadKind;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -170,7 +171,7 @@ class BridgeTest {
     // ------------------------------------------------------------------ async -> blocking: cancellation
 
     /** Awaits {@code stage} on a thread of the given kind, interrupts it, and reports what await threw. */
-    private static Throwable interruptWhileAwaiting(Threads threads, CompletionStage<?> stage,
+    private static Throwable interruptWhileAwaiting(ThreadKind threads, CompletionStage<?> stage,
             BiConsumer<CompletionStage<?>, AtomicReference<Throwable>> awaiting) throws Exception {
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         Thread waiter = threads.builder().start(() -> awaiting.accept(stage, thrown));
@@ -197,8 +198,8 @@ class BridgeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void interruptingTheWaiterCancelsTheStage(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void interruptingTheWaiterCancelsTheStage(ThreadKind threads) throws Exception {
         CompletableFuture<String> stage = new CompletableFuture<>();
         assertInstanceOf(InterruptedException.class, interruptWhileAwaiting(threads, stage, BridgeTest::awaitForever));
         assertTrue(stage.isCancelled());
@@ -209,8 +210,8 @@ class BridgeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void interruptingTheWaiterInterruptsTheBlockingTaskBehindTheStage(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void interruptingTheWaiterInterruptsTheBlockingTaskBehindTheStage(ThreadKind threads) throws Exception {
         CountDownLatch taskInterrupted = new CountDownLatch(1);
         try (VirtualExecutor executor = VirtualExecutor.builder().threadFactory(threads.factory()).build()) {
             CompletableFuture<Object> blocking = executor.submit(() -> {
@@ -228,8 +229,8 @@ class BridgeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void passingTheTimeoutCancelsTheStage(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void passingTheTimeoutCancelsTheStage(ThreadKind threads) throws Exception {
         CompletableFuture<String> stage = new CompletableFuture<>();
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         threads.builder().start(() -> {

@@ -10,6 +10,7 @@ import dev.fearless.channel.Channel;
 import dev.fearless.channel.ChannelErrorException;
 import dev.fearless.context.ContextPropagation;
 import dev.fearless.context.ContextSnapshot;
+import dev.fearless.testing.ThreadKind;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
@@ -40,7 +41,7 @@ class ExecutorFaultsTest {
 
     private final Queue<Throwable> uncaught = new ConcurrentLinkedQueue<>();
 
-    private ThreadFactory recordingUncaught(Threads kind) {
+    private ThreadFactory recordingUncaught(ThreadKind kind) {
         return kind.builder().uncaughtExceptionHandler((thread, failure) -> uncaught.add(failure)).factory();
     }
 
@@ -52,8 +53,8 @@ class ExecutorFaultsTest {
     // ------------------------------------------------------------------ the snapshot runs the task exactly once
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aSnapshotThatNeverRunsTheTaskFailsIt(Threads kind) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void aSnapshotThatNeverRunsTheTaskFailsIt(ThreadKind kind) throws Exception {
         ContextSnapshot skipping = body -> { };
         AtomicInteger ran = new AtomicInteger();
         VirtualExecutor executor = VirtualExecutor.builder().threadFactory(recordingUncaught(kind))
@@ -77,8 +78,8 @@ class ExecutorFaultsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aSnapshotThatRunsTheTaskTwiceIsRefusedTheSecondTime(Threads kind) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void aSnapshotThatRunsTheTaskTwiceIsRefusedTheSecondTime(ThreadKind kind) throws Exception {
         Queue<Throwable> refused = new ConcurrentLinkedQueue<>();
         ContextSnapshot twice = body -> {
             body.run();
@@ -109,14 +110,14 @@ class ExecutorFaultsTest {
     // ------------------------------------------------------------------ a propagator whose capture() throws
 
     static Stream<Arguments> throwablesAndThreads() {
-        return Stream.of(Threads.values()).flatMap(kind -> Stream.of(
+        return Stream.of(ThreadKind.values()).flatMap(kind -> Stream.of(
                 new IllegalStateException("capture failed"), new AssertionError("capture failed"),
                 new StackOverflowError("capture failed")).map(thrown -> Arguments.of(kind, thrown)));
     }
 
     @ParameterizedTest
     @MethodSource("throwablesAndThreads")
-    void aCaptureThatThrowsRejectsTheSubmissionWithItsException(Threads kind, Throwable thrown) throws Exception {
+    void aCaptureThatThrowsRejectsTheSubmissionWithItsException(ThreadKind kind, Throwable thrown) throws Exception {
         AtomicBoolean failing = new AtomicBoolean(true);
         ContextPropagation propagation = ContextPropagation.none().with(() -> {
             if (failing.get()) {
@@ -145,13 +146,13 @@ class ExecutorFaultsTest {
     // ------------------------------------------------------------------ a factory that starts its thread
 
     static Stream<Arguments> startedThreads() {
-        return Stream.of(Threads.values()).flatMap(kind -> Stream.of(
+        return Stream.of(ThreadKind.values()).flatMap(kind -> Stream.of(
                 Arguments.of(kind, "running"), Arguments.of(kind, "terminated")));
     }
 
     @ParameterizedTest
     @MethodSource("startedThreads")
-    void aFactoryThatReturnsAStartedThreadIsRefusedAndTheTaskNeverRuns(Threads kind, String how) throws Exception {
+    void aFactoryThatReturnsAStartedThreadIsRefusedAndTheTaskNeverRuns(ThreadKind kind, String how) throws Exception {
         List<Thread> made = new CopyOnWriteArrayList<>();
         ThreadFactory rogue = runnable -> {
             Thread thread = kind.builder().unstarted(how.equals("running") ? runnable : () -> { });
@@ -191,13 +192,13 @@ class ExecutorFaultsTest {
     // ------------------------------------------------------------------ Flows: thread factories and peers
 
     static Stream<Arguments> factoryFailures() {
-        return Stream.of(Threads.values()).flatMap(kind -> Stream.of(
+        return Stream.of(ThreadKind.values()).flatMap(kind -> Stream.of(
                 Arguments.of(kind, new IllegalStateException("no thread")),
                 Arguments.of(kind, new OutOfMemoryError("unable to create native thread")),
                 Arguments.of(kind, null))); // null: the factory starts the thread it returns
     }
 
-    private static ThreadFactory failing(Threads kind, Throwable failure, List<Thread> made) {
+    private static ThreadFactory failing(ThreadKind kind, Throwable failure, List<Thread> made) {
         return runnable -> {
             if (failure != null) {
                 throw sneaky(failure);
@@ -211,7 +212,7 @@ class ExecutorFaultsTest {
 
     @ParameterizedTest
     @MethodSource("factoryFailures")
-    void aPublisherWhoseFactoryFailsSignalsOnSubscribeThenOnErrorAndStaysFree(Threads kind, Throwable failure)
+    void aPublisherWhoseFactoryFailsSignalsOnSubscribeThenOnErrorAndStaysFree(ThreadKind kind, Throwable failure)
             throws Exception {
         Channel<Integer> channel = Channel.unbounded();
         assertTrue(channel.trySend(7));
@@ -241,7 +242,7 @@ class ExecutorFaultsTest {
 
     @ParameterizedTest
     @MethodSource("factoryFailures")
-    void aSubscriberWhoseFactoryFailsErrorsTheChannelAndCancels(Threads kind, Throwable failure) throws Exception {
+    void aSubscriberWhoseFactoryFailsErrorsTheChannelAndCancels(ThreadKind kind, Throwable failure) throws Exception {
         Channel<Integer> channel = Channel.unbounded();
         List<Thread> made = new CopyOnWriteArrayList<>();
         Flow.Subscriber<Integer> subscriber = Flows.subscriber(channel, failing(kind, failure, made));
@@ -260,7 +261,7 @@ class ExecutorFaultsTest {
 
     @ParameterizedTest
     @MethodSource("throwablesAndThreads")
-    void aPublisherWhoseRequestThrowsErrorsTheChannelInsteadOfLeavingItOpen(Threads kind, Throwable thrown)
+    void aPublisherWhoseRequestThrowsErrorsTheChannelInsteadOfLeavingItOpen(ThreadKind kind, Throwable thrown)
             throws Exception {
         Channel<Integer> channel = Channel.buffered(4);
         List<Thread> made = new CopyOnWriteArrayList<>();

@@ -1,6 +1,6 @@
 package dev.fearless.bridge;
 
-import static dev.fearless.bridge.VirtualExecutorTest.awaitUninterruptibly;
+import static dev.fearless.testing.ThreadKind.awaitUninterruptibly;
 import static dev.fearless.bridge.VirtualExecutorTest.occupy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fearless.channel.Channel;
 import dev.fearless.channel.ChannelErrorException;
+import dev.fearless.testing.ThreadKind;
+import dev.fearless.testing.TrackingFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -80,8 +82,8 @@ class FlowsTest {
         return channel;
     }
 
-    private static void joinAll(Threads.Recording threads) throws InterruptedException {
-        for (Thread thread : threads.made) {
+    private static void joinAll(TrackingFactory threads) throws InterruptedException {
+        for (Thread thread : threads.threads()) {
             thread.join();
         }
     }
@@ -89,24 +91,24 @@ class FlowsTest {
     // ------------------------------------------------------------------ publisher
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void thePublisherDeliversEveryElementInOrderThenCompletesOnItsOwnThread(Threads kind) throws Exception {
-        Threads.Recording threads = new Threads.Recording(kind);
+    @EnumSource(ThreadKind.class)
+    void thePublisherDeliversEveryElementInOrderThenCompletesOnItsOwnThread(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         Channel<Integer> channel = filled(100);
         channel.done();
         Recorder<Integer> recorder = new Recorder<>(Long.MAX_VALUE);
         Flows.publisher(channel, threads).subscribe(recorder);
         recorder.terminated.get();
         assertEquals(IntStream.range(0, 100).boxed().toList(), recorder.drained());
-        assertEquals(1, threads.made.size());
-        assertTrue(kind.isKindOf(threads.made.getFirst()));
+        assertEquals(1, threads.threads().size());
+        assertTrue(kind.isKindOf(threads.threads().getFirst()));
         joinAll(threads);
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void thePublisherReceivesOnlyWhatWasRequested(Threads kind) throws Exception {
-        Threads.Recording threads = new Threads.Recording(kind);
+    @EnumSource(ThreadKind.class)
+    void thePublisherReceivesOnlyWhatWasRequested(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         Channel<Integer> channel = filled(10);
         Recorder<Integer> recorder = new Recorder<>(3);
         Flows.publisher(channel, threads).subscribe(recorder);
@@ -120,14 +122,14 @@ class FlowsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void cancellingWhileTheThreadWaitsOnAnEmptyChannelEndsItAndTakesNothing(Threads kind) throws Exception {
-        Threads.Recording threads = new Threads.Recording(kind);
+    @EnumSource(ThreadKind.class)
+    void cancellingWhileTheThreadWaitsOnAnEmptyChannelEndsItAndTakesNothing(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         Channel<Integer> channel = Channel.rendezvous();
         Recorder<Integer> recorder = new Recorder<>(5);
         Flows.publisher(channel, threads).subscribe(recorder);
         Flow.Subscription subscription = recorder.subscription.get();
-        await().until(() -> threads.made.getFirst().getState() == Thread.State.WAITING);
+        await().until(() -> threads.threads().getFirst().getState() == Thread.State.WAITING);
         subscription.cancel();
         joinAll(threads);
         assertFalse(recorder.terminated.isDone(), "a cancelled subscription is not terminated by a signal");
@@ -135,9 +137,9 @@ class FlowsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aChannelErrorIsSignalledWithItsCauseEvenWithoutDemand(Threads kind) throws Exception {
-        Threads.Recording threads = new Threads.Recording(kind);
+    @EnumSource(ThreadKind.class)
+    void aChannelErrorIsSignalledWithItsCauseEvenWithoutDemand(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         Channel<Integer> channel = filled(2);
         IllegalStateException cause = new IllegalStateException("upstream broke");
         Recorder<Integer> recorder = new Recorder<>(0);
@@ -149,9 +151,9 @@ class FlowsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aDoneEmptyChannelCompletesWithoutDemand(Threads kind) throws Exception {
-        Threads.Recording threads = new Threads.Recording(kind);
+    @EnumSource(ThreadKind.class)
+    void aDoneEmptyChannelCompletesWithoutDemand(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         Channel<Integer> channel = Channel.buffered(4);
         Recorder<Integer> recorder = new Recorder<>(0);
         Flows.publisher(channel, threads).subscribe(recorder);
@@ -225,10 +227,10 @@ class FlowsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void theSubscriberRequestsABatchOfTheChannelsCapacityThenHalvesAsTheChannelAccepts(Threads kind)
+    @EnumSource(ThreadKind.class)
+    void theSubscriberRequestsABatchOfTheChannelsCapacityThenHalvesAsTheChannelAccepts(ThreadKind kind)
             throws Exception {
-        Threads.Recording threads = new Threads.Recording(kind);
+        TrackingFactory threads = kind.tracking();
         Channel<Integer> channel = Channel.buffered(8);
         Flow.Subscriber<Integer> subscriber = Flows.subscriber(channel, threads);
         ManualPublisher upstream = new ManualPublisher();
@@ -256,13 +258,13 @@ class FlowsTest {
         await().until(channel::isClosedForReceive);
         joinAll(threads);
         assertEquals(List.of(8L, 4L, 4L, 4L, 4L), upstream.requests, "half batches, as the channel accepted them");
-        assertTrue(kind.isKindOf(threads.made.getFirst()));
+        assertTrue(kind.isKindOf(threads.threads().getFirst()));
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void onErrorErrorsTheChannelAfterTheElementsBeforeIt(Threads kind) throws Exception {
-        Threads.Recording threads = new Threads.Recording(kind);
+    @EnumSource(ThreadKind.class)
+    void onErrorErrorsTheChannelAfterTheElementsBeforeIt(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         Channel<Integer> channel = Channel.unbounded();
         Flow.Subscriber<Integer> subscriber = Flows.subscriber(channel, threads);
         ManualPublisher upstream = new ManualPublisher();
@@ -277,9 +279,9 @@ class FlowsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aChannelClosedBySomeoneElseCancelsTheSubscription(Threads kind) throws Exception {
-        Threads.Recording threads = new Threads.Recording(kind);
+    @EnumSource(ThreadKind.class)
+    void aChannelClosedBySomeoneElseCancelsTheSubscription(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         Channel<Integer> channel = Channel.rendezvous();
         Flow.Subscriber<Integer> subscriber = Flows.subscriber(channel, threads);
         ManualPublisher upstream = new ManualPublisher();
@@ -307,10 +309,10 @@ class FlowsTest {
     // ------------------------------------------------------------------ both ways
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aRoundTripThroughAJdkSubmissionPublisherKeepsEveryElementInOrder(Threads kind) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void aRoundTripThroughAJdkSubmissionPublisherKeepsEveryElementInOrder(ThreadKind kind) throws Exception {
         int count = 10_000;
-        Threads.Recording threads = new Threads.Recording(kind);
+        TrackingFactory threads = kind.tracking();
         Channel<Integer> source = Channel.buffered(3);
         Channel<Integer> sink = Channel.rendezvous();
         Flows.publisher(source, threads).subscribe(Flows.subscriber(sink, threads));
@@ -406,11 +408,11 @@ class FlowsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void cancelRacingDeliveryLosesNothingAndNeverInterruptsOnNext(Threads kind) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void cancelRacingDeliveryLosesNothingAndNeverInterruptsOnNext(ThreadKind kind) throws Exception {
         int elements = 50;
         for (int round = 0; round < 200; round++) {
-            Threads.Recording threads = new Threads.Recording(kind);
+            TrackingFactory threads = kind.tracking();
             Channel<Integer> channel = filled(elements);
             AtomicBoolean interruptedInOnNext = new AtomicBoolean();
             LinkedBlockingQueue<Integer> delivered = new LinkedBlockingQueue<>();

@@ -1,7 +1,7 @@
 package dev.fearless.bridge;
 
-import static dev.fearless.bridge.VirtualExecutorTest.awaitUninterruptibly;
 import static dev.fearless.bridge.VirtualExecutorTest.occupy;
+import static dev.fearless.testing.ThreadKind.awaitUninterruptibly;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fearless.testing.ThreadKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +38,7 @@ class LimitPolicyTest {
         gate.countDown();
     }
 
-    private static VirtualExecutor limited(Threads threads, int limit, LimitPolicy policy) {
+    private static VirtualExecutor limited(ThreadKind threads, int limit, LimitPolicy policy) {
         return VirtualExecutor.builder().name("payments").threadFactory(threads.factory()).limit(limit, policy).build();
     }
 
@@ -59,8 +60,8 @@ class LimitPolicyTest {
     // ------------------------------------------------------------------ reject
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void rejectRefusesAtOnceWhenEveryPermitIsInUse(Threads threads) {
+    @EnumSource(ThreadKind.class)
+    void rejectRefusesAtOnceWhenEveryPermitIsInUse(ThreadKind threads) {
         AtomicInteger ran = new AtomicInteger();
         VirtualExecutor executor = limited(threads, 1, LimitPolicy.reject());
         try (executor) {
@@ -86,8 +87,8 @@ class LimitPolicyTest {
     // ------------------------------------------------------------------ block
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void blockBlocksTheSubmitterUntilAPermitFrees(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void blockBlocksTheSubmitterUntilAPermitFrees(ThreadKind threads) throws Exception {
         AtomicInteger ran = new AtomicInteger();
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         VirtualExecutor executor = limited(threads, 1, LimitPolicy.block());
@@ -109,8 +110,8 @@ class LimitPolicyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void anInterruptedBlockedSubmitterIsRefusedAndKeepsItsInterruptStatus(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void anInterruptedBlockedSubmitterIsRefusedAndKeepsItsInterruptStatus(ThreadKind threads) throws Exception {
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
         VirtualExecutor executor = limited(threads, 1, LimitPolicy.block());
@@ -140,8 +141,8 @@ class LimitPolicyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aSubmitterBlockedWhenTheExecutorShutsDownIsRefusedOnceAPermitFrees(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void aSubmitterBlockedWhenTheExecutorShutsDownIsRefusedOnceAPermitFrees(ThreadKind threads) throws Exception {
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         VirtualExecutor executor = limited(threads, 1, LimitPolicy.block());
         executor.execute(() -> awaitUninterruptibly(gate));
@@ -161,8 +162,8 @@ class LimitPolicyTest {
     // ------------------------------------------------------------------ blockAtMost
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void blockAtMostZeroDoesNotWait(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void blockAtMostZeroDoesNotWait(ThreadKind threads) throws Exception {
         VirtualExecutor executor = limited(threads, 1, LimitPolicy.blockAtMost(Duration.ZERO));
         try (executor) {
             assertEquals(1, executor.submit(() -> 1).get(), "a free permit is taken");
@@ -176,8 +177,8 @@ class LimitPolicyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void blockAtMostRefusesWhenNoPermitFreesInTime(Threads threads) {
+    @EnumSource(ThreadKind.class)
+    void blockAtMostRefusesWhenNoPermitFreesInTime(ThreadKind threads) {
         VirtualExecutor executor = limited(threads, 1, LimitPolicy.blockAtMost(Duration.ofMillis(10)));
         try (executor) {
             executor.execute(() -> awaitUninterruptibly(gate));
@@ -195,8 +196,8 @@ class LimitPolicyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void blockAtMostAcceptsWhenAPermitFreesInTime(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void blockAtMostAcceptsWhenAPermitFreesInTime(ThreadKind threads) throws Exception {
         AtomicInteger ran = new AtomicInteger();
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         VirtualExecutor executor = limited(threads, 1, LimitPolicy.blockAtMost(Duration.ofMinutes(5)));
@@ -214,8 +215,8 @@ class LimitPolicyTest {
     // ------------------------------------------------------------------ enqueue
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void enqueueAcceptsAtOnceAndTheTasksThreadWaitsForAPermit(Threads threads) {
+    @EnumSource(ThreadKind.class)
+    void enqueueAcceptsAtOnceAndTheTasksThreadWaitsForAPermit(ThreadKind threads) {
         AtomicInteger ran = new AtomicInteger();
         VirtualExecutor executor = limited(threads, 1, LimitPolicy.enqueue());
         try (executor) {
@@ -234,8 +235,8 @@ class LimitPolicyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aNewTaskNeverOvertakesOneAlreadyWaiting(Threads threads) {
+    @EnumSource(ThreadKind.class)
+    void aNewTaskNeverOvertakesOneAlreadyWaiting(ThreadKind threads) {
         List<String> order = new CopyOnWriteArrayList<>();
         VirtualExecutor executor = limited(threads, 1, LimitPolicy.enqueue());
         try (executor) {
@@ -277,7 +278,7 @@ class LimitPolicyTest {
 
     static Stream<Arguments> everyPolicyAndThreadKind() {
         List<Arguments> all = new ArrayList<>();
-        for (Threads threads : Threads.values()) {
+        for (ThreadKind threads : ThreadKind.values()) {
             for (LimitPolicy policy : List.of(LimitPolicy.block(), LimitPolicy.blockAtMost(Duration.ofMillis(1)),
                     LimitPolicy.reject(), LimitPolicy.enqueue())) {
                 all.add(Arguments.of(threads, policy));
@@ -293,11 +294,11 @@ class LimitPolicyTest {
      */
     @ParameterizedTest(name = "{1} on {0} threads")
     @MethodSource("everyPolicyAndThreadKind")
-    void theLimitHoldsAndEverySubmissionIsAccountedForExactlyOnce(Threads threads, LimitPolicy policy)
+    void theLimitHoldsAndEverySubmissionIsAccountedForExactlyOnce(ThreadKind threads, LimitPolicy policy)
             throws Exception {
         int limit = 8;
         int submitters = 4;
-        int perSubmitter = threads == Threads.VIRTUAL ? 2_500 : 500; // platform threads are costly to start
+        int perSubmitter = threads == ThreadKind.VIRTUAL ? 2_500 : 500; // platform threads are costly to start
         int total = submitters * perSubmitter;
         AtomicInteger current = new AtomicInteger();
         AtomicInteger max = new AtomicInteger();

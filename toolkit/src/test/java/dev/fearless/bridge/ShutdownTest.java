@@ -1,7 +1,7 @@
 package dev.fearless.bridge;
 
-import static dev.fearless.bridge.VirtualExecutorTest.awaitUninterruptibly;
 import static dev.fearless.bridge.VirtualExecutorTest.occupy;
+import static dev.fearless.testing.ThreadKind.awaitUninterruptibly;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fearless.testing.ThreadKind;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -33,7 +34,7 @@ class ShutdownTest {
         gate.countDown();
     }
 
-    private static VirtualExecutor enqueueing(Threads threads, int limit) {
+    private static VirtualExecutor enqueueing(ThreadKind threads, int limit) {
         return VirtualExecutor.builder().name("jobs").threadFactory(threads.factory())
                 .limit(limit, LimitPolicy.enqueue()).build();
     }
@@ -43,8 +44,8 @@ class ShutdownTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void closeWaitsForRunningTasks(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void closeWaitsForRunningTasks(ThreadKind threads) throws Exception {
         AtomicBoolean finished = new AtomicBoolean();
         VirtualExecutor executor = VirtualExecutor.builder().threadFactory(threads.factory()).build();
         executor.execute(() -> {
@@ -65,8 +66,8 @@ class ShutdownTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void closeRunsEveryAcceptedTaskIncludingThoseStillWaitingForAPermit(Threads threads) {
+    @EnumSource(ThreadKind.class)
+    void closeRunsEveryAcceptedTaskIncludingThoseStillWaitingForAPermit(ThreadKind threads) {
         AtomicInteger ran = new AtomicInteger();
         VirtualExecutor executor = enqueueing(threads, 1);
         occupy(executor, gate);
@@ -87,8 +88,8 @@ class ShutdownTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void afterShutdownNewTasksAreRefused(Threads threads) {
+    @EnumSource(ThreadKind.class)
+    void afterShutdownNewTasksAreRefused(ThreadKind threads) {
         VirtualExecutor executor = VirtualExecutor.builder().name("jobs").threadFactory(threads.factory()).build();
         assertFalse(executor.isTerminated(), "an idle executor is not terminated until shut down");
         executor.shutdown();
@@ -109,8 +110,8 @@ class ShutdownTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void shutdownNowInterruptsRunningTasksAndReturnsThoseThatNeverStarted(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void shutdownNowInterruptsRunningTasksAndReturnsThoseThatNeverStarted(ThreadKind threads) throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         AtomicInteger ran = new AtomicInteger();
         VirtualExecutor executor = enqueueing(threads, 1);
@@ -144,8 +145,8 @@ class ShutdownTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aCloseInterruptedWhileWaitingBecomesShutdownNowAndKeepsTheInterruptStatus(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void aCloseInterruptedWhileWaitingBecomesShutdownNowAndKeepsTheInterruptStatus(ThreadKind threads) throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch taskInterrupted = new CountDownLatch(1);
         AtomicBoolean closerInterrupted = new AtomicBoolean();
@@ -173,8 +174,8 @@ class ShutdownTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aTaskThatWasCancelledAndThenListedIsListedOnce(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void aTaskThatWasCancelledAndThenListedIsListedOnce(ThreadKind threads) throws Exception {
         VirtualExecutor executor = enqueueing(threads, 1);
         occupy(executor, gate);
         CompletableFuture<?> cancelled = executor.submit(() -> { });
@@ -197,8 +198,8 @@ class ShutdownTest {
      * and not listed, so it must still run (with its interrupt status set) instead of being lost.
      */
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aTaskThatStartsWaitingAfterShutdownNowRunsInterruptedInsteadOfBeingLost(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void aTaskThatStartsWaitingAfterShutdownNowRunsInterruptedInsteadOfBeingLost(ThreadKind threads) throws Exception {
         AtomicBoolean holdBackNewThreads = new AtomicBoolean();
         CountDownLatch heldBack = new CountDownLatch(1);
         CountDownLatch mayEnter = new CountDownLatch(1);

@@ -1,7 +1,7 @@
 package dev.fearless.bridge;
 
-import static dev.fearless.bridge.VirtualExecutorTest.awaitUninterruptibly;
 import static dev.fearless.bridge.VirtualExecutorTest.occupy;
+import static dev.fearless.testing.ThreadKind.awaitUninterruptibly;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fearless.testing.ThreadKind;
+import dev.fearless.testing.TrackingFactory;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -36,13 +38,13 @@ class TimerTest {
         MDC.clear();
     }
 
-    private static VirtualExecutor executor(Threads threads) {
+    private static VirtualExecutor executor(ThreadKind threads) {
         return VirtualExecutor.builder().name("timers").threadFactory(threads.factory()).build();
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aDelayedTaskRunsOnceOnAThreadFromTheFactory(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void aDelayedTaskRunsOnceOnAThreadFromTheFactory(ThreadKind threads) throws Exception {
         VirtualExecutor executor = executor(threads);
         try (executor) {
             ScheduledFuture<Thread> future = executor.schedule(Thread::currentThread, 1, TimeUnit.MILLISECONDS);
@@ -57,8 +59,8 @@ class TimerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aFixedRateTimerRunsUntilCancelled(Threads threads) {
+    @EnumSource(ThreadKind.class)
+    void aFixedRateTimerRunsUntilCancelled(ThreadKind threads) {
         AtomicInteger runs = new AtomicInteger();
         VirtualExecutor executor = executor(threads);
         ScheduledFuture<?> timer;
@@ -75,8 +77,8 @@ class TimerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aFixedDelayTimerRunsUntilCancelled(Threads threads) {
+    @EnumSource(ThreadKind.class)
+    void aFixedDelayTimerRunsUntilCancelled(ThreadKind threads) {
         AtomicInteger runs = new AtomicInteger();
         try (VirtualExecutor executor = executor(threads)) {
             ScheduledFuture<?> timer = executor.scheduleWithFixedDelay(runs::incrementAndGet, 0, 1, TimeUnit.MILLISECONDS);
@@ -93,8 +95,8 @@ class TimerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void runsOfOneTimerNeverOverlapAndALateRunIsFollowedAtOnce(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void runsOfOneTimerNeverOverlapAndALateRunIsFollowedAtOnce(ThreadKind threads) throws Exception {
         AtomicInteger current = new AtomicInteger();
         AtomicInteger max = new AtomicInteger();
         AtomicInteger runs = new AtomicInteger();
@@ -117,8 +119,8 @@ class TimerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aFailingPeriodicTaskStopsItsTimerAndTheFailureIsObservable(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void aFailingPeriodicTaskStopsItsTimerAndTheFailureIsObservable(ThreadKind threads) throws Exception {
         List<Throwable> uncaught = new CopyOnWriteArrayList<>();
         IllegalStateException boom = new IllegalStateException("third run fails");
         AtomicInteger runs = new AtomicInteger();
@@ -144,8 +146,8 @@ class TimerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aFailingDelayedTaskCompletesItsFutureWithItsOwnException(Threads threads) {
+    @EnumSource(ThreadKind.class)
+    void aFailingDelayedTaskCompletesItsFutureWithItsOwnException(ThreadKind threads) {
         List<Throwable> uncaught = new CopyOnWriteArrayList<>();
         IllegalStateException boom = new IllegalStateException("once");
         try (VirtualExecutor executor = VirtualExecutor.builder()
@@ -158,8 +160,8 @@ class TimerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aPendingTimerCancelledBeforeItIsDueNeverRunsAndDoesNotDelayClose(Threads threads) {
+    @EnumSource(ThreadKind.class)
+    void aPendingTimerCancelledBeforeItIsDueNeverRunsAndDoesNotDelayClose(ThreadKind threads) {
         AtomicInteger runs = new AtomicInteger();
         VirtualExecutor executor = executor(threads);
         try (executor) {
@@ -172,8 +174,8 @@ class TimerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void shutdownStopsPeriodicTimersButDelayedTasksStillRunWhenDue(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void shutdownStopsPeriodicTimersButDelayedTasksStillRunWhenDue(ThreadKind threads) throws Exception {
         AtomicInteger periodicRuns = new AtomicInteger();
         VirtualExecutor executor = executor(threads);
         ScheduledFuture<?> periodic = executor.scheduleAtFixedRate(periodicRuns::incrementAndGet, 0, 1, TimeUnit.MILLISECONDS);
@@ -187,11 +189,11 @@ class TimerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void afterCloseOrShutdownNowNoTimerThreadIsAliveAndNoTickHappens(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void afterCloseOrShutdownNowNoTimerThreadIsAliveAndNoTickHappens(ThreadKind threads) throws Exception {
         for (boolean now : new boolean[] {false, true}) {
             AtomicInteger ticks = new AtomicInteger();
-            Threads.Recording made = new Threads.Recording(threads);
+            TrackingFactory made = threads.tracking();
             VirtualExecutor executor = VirtualExecutor.builder().name("timers").threadFactory(made).build();
             executor.scheduleAtFixedRate(ticks::incrementAndGet, 0, 1, TimeUnit.MILLISECONDS);
             executor.scheduleWithFixedDelay(ticks::incrementAndGet, 0, 1, TimeUnit.MILLISECONDS);
@@ -202,7 +204,7 @@ class TimerTest {
             } else {
                 executor.close();
             }
-            for (Thread thread : made.made) {
+            for (Thread thread : made.threads()) {
                 thread.join();           // every thread the timers used has ended: none is left behind
             }
             int atClose = ticks.get();
@@ -212,8 +214,8 @@ class TimerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void shutdownNowReturnsTimersThatNeverRanAndCancelsTheRest(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void shutdownNowReturnsTimersThatNeverRanAndCancelsTheRest(ThreadKind threads) throws Exception {
         AtomicInteger runs = new AtomicInteger();
         VirtualExecutor executor = executor(threads);
         Runnable later = () -> { };
@@ -233,8 +235,8 @@ class TimerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aRunTheLimitRefusesEndsItsTimerWithTheRejection(Threads threads) {
+    @EnumSource(ThreadKind.class)
+    void aRunTheLimitRefusesEndsItsTimerWithTheRejection(ThreadKind threads) {
         VirtualExecutor executor = VirtualExecutor.builder().name("busy").threadFactory(threads.factory())
                 .limit(1, LimitPolicy.reject()).build();
         try (executor) {
@@ -250,8 +252,8 @@ class TimerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aDueRunWaitsForAPermitUnderABlockingPolicy(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void aDueRunWaitsForAPermitUnderABlockingPolicy(ThreadKind threads) throws Exception {
         VirtualExecutor executor = VirtualExecutor.builder().threadFactory(threads.factory())
                 .limit(1, LimitPolicy.enqueue()).build();
         try (executor) {
@@ -265,14 +267,14 @@ class TimerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void interruptingATimersThreadCancelsTheTimer(Threads threads) {
-        Threads.Recording factory = new Threads.Recording(threads);
+    @EnumSource(ThreadKind.class)
+    void interruptingATimersThreadCancelsTheTimer(ThreadKind threads) {
+        TrackingFactory factory = threads.tracking();
         VirtualExecutor executor = VirtualExecutor.builder().threadFactory(factory).build();
         try {
             ScheduledFuture<?> timer = executor.schedule(() -> { }, 1, TimeUnit.HOURS);
-            await().until(() -> factory.made.size() == 1);
-            factory.made.getFirst().interrupt();
+            await().until(() -> factory.threads().size() == 1);
+            factory.threads().getFirst().interrupt();
             await().until(timer::isCancelled);
             executor.shutdown();
             await().until(executor::isTerminated); // the cancelled timer's thread ended
@@ -282,8 +284,8 @@ class TimerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void theSchedulersContextFlowsIntoEveryRun(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void theSchedulersContextFlowsIntoEveryRun(ThreadKind threads) throws Exception {
         try (VirtualExecutor executor = executor(threads)) {
             MDC.put("job", "nightly");
             ScheduledFuture<String> run = executor.schedule(() -> MDC.get("job"), 0, TimeUnit.SECONDS);

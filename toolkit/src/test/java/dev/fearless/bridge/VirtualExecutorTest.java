@@ -1,5 +1,6 @@
 package dev.fearless.bridge;
 
+import static dev.fearless.testing.ThreadKind.awaitUninterruptibly;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fearless.context.ContextPropagation;
 import dev.fearless.context.ContextPropagator;
 import dev.fearless.telemetry.Telemetry;
+import dev.fearless.testing.ThreadKind;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,13 +40,13 @@ class VirtualExecutorTest {
         MDC.clear();
     }
 
-    private static VirtualExecutor executor(Threads threads) {
+    private static VirtualExecutor executor(ThreadKind threads) {
         return VirtualExecutor.builder().name("test").threadFactory(threads.factory()).build();
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void executeRunsEachTaskOnItsOwnThreadFromTheFactory(Threads threads) {
+    @EnumSource(ThreadKind.class)
+    void executeRunsEachTaskOnItsOwnThreadFromTheFactory(ThreadKind threads) {
         List<Thread> ran = new CopyOnWriteArrayList<>();
         try (VirtualExecutor executor = executor(threads)) {
             for (int i = 0; i < 3; i++) {
@@ -70,8 +72,8 @@ class VirtualExecutorTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void submitCompletesWithTheTasksResult(Threads threads) {
+    @EnumSource(ThreadKind.class)
+    void submitCompletesWithTheTasksResult(ThreadKind threads) {
         try (VirtualExecutor executor = executor(threads)) {
             assertEquals(42, executor.submit(() -> 42).join());
             assertNull(executor.submit(() -> { }).join());
@@ -80,8 +82,8 @@ class VirtualExecutorTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void submitCompletesWithTheTasksOwnExceptionNotWrapped(Threads threads) {
+    @EnumSource(ThreadKind.class)
+    void submitCompletesWithTheTasksOwnExceptionNotWrapped(ThreadKind threads) {
         IllegalStateException thrown = new IllegalStateException("task failed");
         Exception checked = new java.io.IOException("disk gone");
         VirtualExecutor executor = executor(threads);
@@ -102,8 +104,8 @@ class VirtualExecutorTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void cancelTrueInterruptsTheRunningTask(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void cancelTrueInterruptsTheRunningTask(ThreadKind threads) throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch interrupted = new CountDownLatch(1);
         VirtualExecutor executor = executor(threads);
@@ -130,8 +132,8 @@ class VirtualExecutorTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void cancelFalseLetsTheTaskFinishButTheFutureStaysCancelled(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void cancelFalseLetsTheTaskFinishButTheFutureStaysCancelled(ThreadKind threads) throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         AtomicBoolean finished = new AtomicBoolean();
         VirtualExecutor executor = executor(threads);
@@ -153,8 +155,8 @@ class VirtualExecutorTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aTaskCancelledBeforeItStartsNeverRuns(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void aTaskCancelledBeforeItStartsNeverRuns(ThreadKind threads) throws Exception {
         AtomicBoolean ran = new AtomicBoolean();
         VirtualExecutor executor = VirtualExecutor.builder().threadFactory(threads.factory())
                 .limit(1, LimitPolicy.enqueue()).build();
@@ -174,8 +176,8 @@ class VirtualExecutorTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void cancellingADependentStageDoesNotReachTheTask(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void cancellingADependentStageDoesNotReachTheTask(ThreadKind threads) throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         try (VirtualExecutor executor = executor(threads)) {
             CompletableFuture<String> future = executor.submit(() -> {
@@ -192,8 +194,8 @@ class VirtualExecutorTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void theSubmittersContextFlowsIntoTheTaskAndNotBack(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void theSubmittersContextFlowsIntoTheTaskAndNotBack(ThreadKind threads) throws Exception {
         ContextPropagation propagation = ContextPropagation.defaults().with(ContextPropagator.scopedValues(USER));
         try (VirtualExecutor executor = VirtualExecutor.builder().threadFactory(threads.factory())
                 .context(propagation).build()) {
@@ -220,8 +222,8 @@ class VirtualExecutorTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void anExecutedTasksExceptionReachesTheUncaughtHandlerBeforeCloseReturns(Threads threads) {
+    @EnumSource(ThreadKind.class)
+    void anExecutedTasksExceptionReachesTheUncaughtHandlerBeforeCloseReturns(ThreadKind threads) {
         List<Throwable> uncaught = new CopyOnWriteArrayList<>();
         IllegalStateException thrown = new IllegalStateException("lost?");
         VirtualExecutor executor = VirtualExecutor.builder()
@@ -235,8 +237,8 @@ class VirtualExecutorTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void invokeAllAndInvokeAnyWork(Threads threads) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void invokeAllAndInvokeAnyWork(ThreadKind threads) throws Exception {
         try (VirtualExecutor executor = VirtualExecutor.builder().threadFactory(threads.factory())
                 .limit(2, LimitPolicy.enqueue()).build()) {
             List<java.util.concurrent.Callable<Integer>> tasks = List.of(() -> 1, () -> 2, () -> 3);
@@ -332,20 +334,5 @@ class VirtualExecutorTest {
             awaitUninterruptibly(gate);
         });
         awaitUninterruptibly(running);
-    }
-
-    static void awaitUninterruptibly(CountDownLatch latch) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                latch.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fearless.internal.Threads;
 import dev.fearless.scope.Scope;
 import dev.fearless.scope.Task;
+import dev.fearless.testing.ThreadKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fearless.testing.ThreadKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -61,7 +62,7 @@ class SharedRwTest {
                 try (Guard<Integer> guard = value.read()) {
                     assertEquals(7, (int) guard.get());
                     allIn.countDown();
-                    SharedTest.awaitUninterruptibly(release); // all readers are inside together
+                    ThreadKind.awaitUninterruptibly(release); // all readers are inside together
                 }
             }));
         }

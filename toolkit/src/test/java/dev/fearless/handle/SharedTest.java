@@ -1,5 +1,6 @@
 package dev.fearless.handle;
 
+import static dev.fearless.testing.ThreadKind.awaitUninterruptibly;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -11,6 +12,8 @@ import dev.fearless.lock.LockOrderChecker;
 import dev.fearless.lock.LockOrderException;
 import dev.fearless.lock.PotentialDeadlockException;
 import dev.fearless.telemetry.Telemetry;
+import dev.fearless.testing.RecordingListener;
+import dev.fearless.testing.ThreadKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -320,20 +323,5 @@ class SharedTest {
         assertFalse(b.isPoisoned()); // raised by the toolkit inside b's closure: does not poison b
         assertEquals(1, (int) b.read(n -> n));
         assertTrue(unlocked(a) && unlocked(b));
-    }
-
-    static void awaitUninterruptibly(CountDownLatch latch) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                latch.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

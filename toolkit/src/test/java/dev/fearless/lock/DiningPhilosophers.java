@@ -1,6 +1,7 @@
 package dev.fearless.lock;
 
 import dev.fearless.lock.Locks.Strategy;
+import dev.fearless.testing.ThreadKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

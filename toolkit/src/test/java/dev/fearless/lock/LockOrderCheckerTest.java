@@ -15,6 +15,8 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.fearless.internal.Threads;
 import dev.fearless.lock.LockOrderChecker.Mode;
 import dev.fearless.telemetry.Telemetry;
+import dev.fearless.testing.RecordingListener;
+import dev.fearless.testing.ThreadKind;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.time.Duration;

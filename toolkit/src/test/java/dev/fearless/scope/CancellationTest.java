@@ -1,7 +1,7 @@
 package dev.fearless.scope;
 
-import static dev.fearless.scope.Threads.assertState;
-import static dev.fearless.scope.Threads.awaitUninterruptibly;
+import static dev.fearless.testing.TaskAssertions.assertState;
+import static dev.fearless.testing.ThreadKind.awaitUninterruptibly;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,6 +15,9 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.fearless.scope.Task.State;
+import dev.fearless.testing.Blocker;
+import dev.fearless.testing.ThreadKind;
+import dev.fearless.testing.TrackingFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -31,11 +34,11 @@ import org.slf4j.LoggerFactory;
 class CancellationTest {
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void cancellingTheScopeInterruptsEveryTaskAndJoinThrowsScopeCancelled(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
-        Threads.Blocker first = new Threads.Blocker();
-        Threads.Blocker second = new Threads.Blocker();
+    @EnumSource(ThreadKind.class)
+    void cancellingTheScopeInterruptsEveryTaskAndJoinThrowsScopeCancelled(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
+        Blocker first = new Blocker();
+        Blocker second = new Blocker();
         try (var scope = Scope.builder().threadFactory(threads).open()) {
             Task<Integer> a = scope.fork(first);
             Task<Integer> b = scope.fork(second);
@@ -56,10 +59,10 @@ class CancellationTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aTaskMayCancelItsOwnScope(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
-        Threads.Blocker sibling = new Threads.Blocker();
+    @EnumSource(ThreadKind.class)
+    void aTaskMayCancelItsOwnScope(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
+        Blocker sibling = new Blocker();
         AtomicReference<Thread> canceller = new AtomicReference<>();
         try (var scope = Scope.builder().threadFactory(threads).open()) {
             scope.fork(sibling);
@@ -77,10 +80,10 @@ class CancellationTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void anyThreadMayCancelAScope(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
-        Threads.Blocker blocker = new Threads.Blocker();
+    @EnumSource(ThreadKind.class)
+    void anyThreadMayCancelAScope(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
+        Blocker blocker = new Blocker();
         try (var scope = Scope.builder().threadFactory(threads).open()) {
             scope.fork(blocker);
             blocker.awaitStarted();
@@ -92,9 +95,9 @@ class CancellationTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void cancelAfterJoinDoesNothingAndForksAfterCancelNeverStart(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void cancelAfterJoinDoesNothingAndForksAfterCancelNeverStart(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         try (var scope = Scope.builder().threadFactory(threads).open()) {
             scope.fork(() -> 1);
             scope.join();
@@ -112,10 +115,10 @@ class CancellationTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void cancellingOneTaskLeavesItsSiblingsRunning_andIsIdempotent(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
-        Threads.Blocker blocker = new Threads.Blocker();
+    @EnumSource(ThreadKind.class)
+    void cancellingOneTaskLeavesItsSiblingsRunning_andIsIdempotent(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
+        Blocker blocker = new Blocker();
         CountDownLatch release = new CountDownLatch(1);
         try (var scope = Scope.builder().threadFactory(threads).open()) {
             Task<Integer> cancelled = scope.fork(blocker);
@@ -140,9 +143,9 @@ class CancellationTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void interruptingTheOwnerInJoinThrowsWithoutCancelling_joinCanBeRetried(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void interruptingTheOwnerInJoinThrowsWithoutCancelling_joinCanBeRetried(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         CountDownLatch release = new CountDownLatch(1);
         try (var scope = Scope.builder().threadFactory(threads).open()) {
             Task<String> task = scope.fork(() -> {
@@ -151,7 +154,7 @@ class CancellationTest {
             });
             Thread.currentThread().interrupt();
             InterruptedException e = assertThrows(InterruptedException.class, scope::join);
-            Threads.assertNamesCurrentThread(e);
+            ThreadKind.assertNamesCurrentThread(e);
             assertFalse(scope.isCancelled());
             assertState(State.RUNNING, task);
             release.countDown();
@@ -162,10 +165,10 @@ class CancellationTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void anInterruptedOwnerLeavingTheBlockCancelsTheTasks(Threads kind) {
-        Threads.Tracking threads = kind.tracking();
-        Threads.Blocker blocker = new Threads.Blocker();
+    @EnumSource(ThreadKind.class)
+    void anInterruptedOwnerLeavingTheBlockCancelsTheTasks(ThreadKind kind) {
+        TrackingFactory threads = kind.tracking();
+        Blocker blocker = new Blocker();
         assertThrows(InterruptedException.class, () -> {
             try (var scope = Scope.builder().threadFactory(threads).open()) {
                 scope.fork(blocker);
@@ -186,7 +189,7 @@ class CancellationTest {
     @ParameterizedTest
     @EnumSource(Cause.class)
     void aCancelHookUnblocksWorkThatIgnoresInterrupts_onceForEveryCause(Cause cause) throws Exception {
-        for (Threads kind : Threads.values()) {
+        for (ThreadKind kind : ThreadKind.values()) {
             // with a deadline the task must register its hook before the deadline passes: retry with
             // a longer timeout when a loaded machine was too slow (no timing assertion either way)
             Duration timeout = Duration.ofMillis(20);
@@ -197,8 +200,8 @@ class CancellationTest {
     }
 
     /** Runs one scenario; returns false if the deadline passed before the task registered its hook. */
-    private static boolean hookScenario(Cause cause, Threads kind, Duration timeout) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    private static boolean hookScenario(Cause cause, ThreadKind kind, Duration timeout) throws Exception {
+        TrackingFactory threads = kind.tracking();
         AtomicInteger runs = new AtomicInteger();
         CountDownLatch socket = new CountDownLatch(1);   // stands for a blocking read only close() ends
         CountDownLatch registered = new CountDownLatch(1);
@@ -256,11 +259,11 @@ class CancellationTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aRemovedHookNeverRuns(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void aRemovedHookNeverRuns(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         AtomicInteger runs = new AtomicInteger();
-        Threads.Blocker blocker = new Threads.Blocker();
+        Blocker blocker = new Blocker();
         try (var scope = Scope.builder().threadFactory(threads).open()) {
             Task<Integer> task = scope.fork(() -> {
                 Task.CancelHook hook = Task.current().orElseThrow().onCancel(runs::incrementAndGet);
@@ -277,9 +280,9 @@ class CancellationTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aHookRegisteredAfterCancellationRunsAtOnceOnTheRegisteringThread(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void aHookRegisteredAfterCancellationRunsAtOnceOnTheRegisteringThread(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch cancelled = new CountDownLatch(1);
         AtomicReference<Thread> hookRanOn = new AtomicReference<>();
@@ -302,9 +305,9 @@ class CancellationTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aHookOfATaskThatEndedNormallyNeverRuns(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void aHookOfATaskThatEndedNormallyNeverRuns(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         AtomicInteger runs = new AtomicInteger();
         try (var scope = Scope.builder().threadFactory(threads).open()) {
             Task<Integer> task = scope.fork(() -> 1);
@@ -317,15 +320,15 @@ class CancellationTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aFailingHookIsLoggedAndTheOtherHooksStillRun_newestFirst(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void aFailingHookIsLoggedAndTheOtherHooksStillRun_newestFirst(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         Logger logger = (Logger) LoggerFactory.getLogger(Scope.class);
         ListAppender<ILoggingEvent> appender = new ListAppender<>();
         appender.start();
         logger.addAppender(appender);
         ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
-        Threads.Blocker blocker = new Threads.Blocker();
+        Blocker blocker = new Blocker();
         try (var scope = Scope.builder().threadFactory(threads).open()) {
             Task<Integer> task = scope.fork(() -> {
                 Task<?> self = Task.current().orElseThrow();
@@ -350,9 +353,9 @@ class CancellationTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aHookCanCancelACompletionStage_theBridgePattern(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void aHookCanCancelACompletionStage_theBridgePattern(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         java.util.concurrent.CompletableFuture<String> remote = new java.util.concurrent.CompletableFuture<>();
         CountDownLatch registered = new CountDownLatch(1);
         Task<String> task;

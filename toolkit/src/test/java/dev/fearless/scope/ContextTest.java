@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fearless.context.ContextPropagation;
 import dev.fearless.context.ContextPropagator;
+import dev.fearless.testing.TaskAssertions;
+import dev.fearless.testing.ThreadKind;
+import dev.fearless.testing.TrackingFactory;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -29,9 +32,9 @@ class ContextTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void registeredScopedValuesAreReboundInEveryFork_includingForksFromTasks(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void registeredScopedValuesAreReboundInEveryFork_includingForksFromTasks(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         ContextPropagation context = ContextPropagation.defaults().with(ContextPropagator.scopedValues(USER));
         List<String> seen = ScopedValue.where(USER, "ada").where(UNREGISTERED, "secret").call(() -> {
             try (var scope = Scope.builder().threadFactory(threads).context(context)
@@ -50,9 +53,9 @@ class ContextTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void theForkingThreadsMdcIsCopiedAndTheTaskCannotChangeIt(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void theForkingThreadsMdcIsCopiedAndTheTaskCannotChangeIt(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         MDC.put("request", "r-42");
         try (var scope = Scope.builder().threadFactory(threads).open()) {
             Task<String> task = scope.fork(() -> {
@@ -69,9 +72,9 @@ class ContextTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void noPropagationCarriesNothing(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void noPropagationCarriesNothing(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         MDC.put("request", "r-1");
         try (var scope = Scope.builder().threadFactory(threads).context(ContextPropagation.none()).open()) {
             Task<String> task = scope.fork(() -> MDC.get("request"));
@@ -81,14 +84,14 @@ class ContextTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aSnapshotThatNeverRunsTheTaskFailsItInsteadOfLeavingItRunning(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void aSnapshotThatNeverRunsTheTaskFailsItInsteadOfLeavingItRunning(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         ContextPropagation broken = ContextPropagation.none().with(() -> body -> { });
         try (var scope = Scope.builder().threadFactory(threads).context(broken).policy(Policy.<String>awaitAll()).open()) {
             Task<String> task = scope.fork(() -> "never runs");
             scope.join();
-            Threads.assertState(Task.State.FAILED, task);
+            TaskAssertions.assertState(Task.State.FAILED, task);
             assertTrue(task.exception().getMessage().contains("ContextSnapshot must run its body"),
                     task.exception().getMessage());
         }

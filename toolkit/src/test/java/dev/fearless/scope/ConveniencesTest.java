@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fearless.testing.Blocker;
+import dev.fearless.testing.ThreadKind;
+import dev.fearless.testing.TrackingFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,9 +33,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ConveniencesTest {
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void allReturnsResultsInTaskOrderWhateverTheCompletionOrder(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void allReturnsResultsInTaskOrderWhateverTheCompletionOrder(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         CountDownLatch lastDone = new CountDownLatch(1);
         List<Callable<String>> tasks = List.of(
                 () -> {
@@ -49,10 +52,10 @@ class ConveniencesTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void allFailsWithTheFirstFailureAndCancelsTheOthers(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
-        Threads.Blocker blocker = new Threads.Blocker();
+    @EnumSource(ThreadKind.class)
+    void allFailsWithTheFirstFailureAndCancelsTheOthers(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
+        Blocker blocker = new Blocker();
         IOException failure = new IOException("down");
         ScopeFailedException e = assertThrows(ScopeFailedException.class, () -> Scope.all(List.<Callable<Integer>>of(
                 blocker,
@@ -66,10 +69,10 @@ class ConveniencesTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void raceReturnsTheFirstSuccessAndInterruptsTheLosers(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
-        Threads.Blocker slow = new Threads.Blocker();
+    @EnumSource(ThreadKind.class)
+    void raceReturnsTheFirstSuccessAndInterruptsTheLosers(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
+        Blocker slow = new Blocker();
         Integer winner = Scope.race(List.<Callable<Integer>>of(
                 slow,
                 () -> {
@@ -85,9 +88,9 @@ class ConveniencesTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void raceWhereEveryTaskFailsReportsAllFailures(Threads kind) {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void raceWhereEveryTaskFailsReportsAllFailures(ThreadKind kind) {
+        TrackingFactory threads = kind.tracking();
         ScopeFailedException e = assertThrows(ScopeFailedException.class, () -> Scope.race(List.<Callable<Integer>>of(
                 () -> {
                     throw new IOException("a");
@@ -116,11 +119,11 @@ class ConveniencesTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void withTimeoutReturnsTheResultOrCancelsWhenTheTimeoutPasses(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void withTimeoutReturnsTheResultOrCancelsWhenTheTimeoutPasses(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         assertEquals("quick", Scope.withTimeout(Duration.ofMinutes(5), () -> "quick", threads));
-        Threads.Blocker blocker = new Threads.Blocker();
+        Blocker blocker = new Blocker();
         assertThrows(ScopeTimeoutException.class, () -> Scope.withTimeout(Duration.ofMillis(20), blocker, threads));
         IOException failure = new IOException("nope");
         ScopeFailedException e = assertThrows(ScopeFailedException.class, () -> Scope.withTimeout(
@@ -136,9 +139,9 @@ class ConveniencesTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void parallelMapKeepsInputOrderAndRunsAtMostNAtOnce_reachingN(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void parallelMapKeepsInputOrderAndRunsAtMostNAtOnce_reachingN(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         int limit = 4;
         List<Integer> inputs = IntStream.range(0, 64).boxed().toList();
         AtomicInteger running = new AtomicInteger();
@@ -163,9 +166,9 @@ class ConveniencesTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void parallelMapStopsForkingAfterAFailure(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void parallelMapStopsForkingAfterAFailure(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         List<Integer> inputs = IntStream.range(0, 1000).boxed().toList();
         List<Integer> started = java.util.Collections.synchronizedList(new ArrayList<>());
         CountDownLatch never = new CountDownLatch(1);

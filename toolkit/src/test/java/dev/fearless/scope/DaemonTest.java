@@ -1,7 +1,7 @@
 package dev.fearless.scope;
 
-import static dev.fearless.scope.Threads.assertNamesCurrentThread;
-import static dev.fearless.scope.Threads.assertState;
+import static dev.fearless.testing.TaskAssertions.assertState;
+import static dev.fearless.testing.ThreadKind.assertNamesCurrentThread;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fearless.scope.Task.State;
+import dev.fearless.testing.Blocker;
+import dev.fearless.testing.ThreadKind;
+import dev.fearless.testing.TrackingFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -23,10 +26,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 class DaemonTest {
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void joinReturnsOnceTheOtherTasksEndAndCancelsTheDaemon(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
-        Threads.Blocker background = new Threads.Blocker();
+    @EnumSource(ThreadKind.class)
+    void joinReturnsOnceTheOtherTasksEndAndCancelsTheDaemon(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
+        Blocker background = new Blocker();
         try (var scope = Scope.builder().threadFactory(threads).open()) {
             Task<Integer> daemon = scope.forkDaemon(background);
             background.awaitStarted();
@@ -41,10 +44,10 @@ class DaemonTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void joinWithOnlyDaemonsStopsThem(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
-        Threads.Blocker background = new Threads.Blocker();
+    @EnumSource(ThreadKind.class)
+    void joinWithOnlyDaemonsStopsThem(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
+        Blocker background = new Blocker();
         try (var scope = Scope.builder().threadFactory(threads).open()) {
             Task<Integer> daemon = scope.forkDaemon(background);
             scope.join();
@@ -54,10 +57,10 @@ class DaemonTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void closeWithoutJoinCancelsDaemonsAndWaitsForThem(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
-        Threads.Blocker background = new Threads.Blocker();
+    @EnumSource(ThreadKind.class)
+    void closeWithoutJoinCancelsDaemonsAndWaitsForThem(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
+        Blocker background = new Blocker();
         Task<Integer> daemon;
         var scope = Scope.builder().threadFactory(threads).open();
         try {
@@ -73,11 +76,11 @@ class DaemonTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void theDeadlineCancelsDaemonsToo(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
-        Threads.Blocker background = new Threads.Blocker();
-        Threads.Blocker slow = new Threads.Blocker();
+    @EnumSource(ThreadKind.class)
+    void theDeadlineCancelsDaemonsToo(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
+        Blocker background = new Blocker();
+        Blocker slow = new Blocker();
         try (var scope = Scope.builder().threadFactory(threads).timeout(Duration.ofMillis(20)).open()) {
             Task<Integer> daemon = scope.forkDaemon(background);
             Task<Integer> work = scope.fork(slow);
@@ -89,11 +92,11 @@ class DaemonTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aFailingDaemonFailsTheScope(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void aFailingDaemonFailsTheScope(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         IllegalStateException failure = new IllegalStateException("heartbeat lost");
-        Threads.Blocker work = new Threads.Blocker();
+        Blocker work = new Blocker();
         try (var scope = Scope.builder().threadFactory(threads).open()) {
             Task<Integer> blocked = scope.fork(work);
             Task<Object> daemon = scope.forkDaemon(() -> {
@@ -109,10 +112,10 @@ class DaemonTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aTaskMayForkADaemon(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
-        Threads.Blocker background = new Threads.Blocker();
+    @EnumSource(ThreadKind.class)
+    void aTaskMayForkADaemon(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
+        Blocker background = new Blocker();
         AtomicReference<Task<Integer>> daemon = new AtomicReference<>();
         try (var scope = Scope.builder().threadFactory(threads).open()) {
             scope.fork(() -> {
@@ -128,9 +131,9 @@ class DaemonTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void joinWaitsForTasksThatADaemonForks(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void joinWaitsForTasksThatADaemonForks(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         CountDownLatch forked = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         AtomicReference<Task<String>> child = new AtomicReference<>();
@@ -157,10 +160,10 @@ class DaemonTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void firstSuccessIgnoresTheDaemonThatJoinCancels(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
-        Threads.Blocker background = new Threads.Blocker();
+    @EnumSource(ThreadKind.class)
+    void firstSuccessIgnoresTheDaemonThatJoinCancels(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
+        Blocker background = new Blocker();
         try (var scope = Scope.builder().threadFactory(threads).policy(Policy.<String>firstSuccess()).open()) {
             Task<String> daemon = scope.forkDaemon(() -> {
                 background.call();
@@ -175,12 +178,12 @@ class DaemonTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void firstSuccessReportsNoWinnerWhenOnlyTheDaemonWasLeft(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void firstSuccessReportsNoWinnerWhenOnlyTheDaemonWasLeft(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         IllegalStateException failure = new IllegalStateException("no quote");
         try (var scope = Scope.builder().threadFactory(threads).policy(Policy.<String>firstSuccess()).open()) {
-            Threads.Blocker background = new Threads.Blocker();
+            Blocker background = new Blocker();
             scope.forkDaemon(() -> {
                 background.call();
                 return "daemon";
@@ -195,10 +198,10 @@ class DaemonTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void awaitAllListsTheDaemonAsCancelled(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
-        Threads.Blocker background = new Threads.Blocker();
+    @EnumSource(ThreadKind.class)
+    void awaitAllListsTheDaemonAsCancelled(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
+        Blocker background = new Blocker();
         try (var scope = Scope.builder().threadFactory(threads).policy(Policy.<Integer>awaitAll()).open()) {
             Task<Integer> daemon = scope.forkDaemon(background);
             Task<Integer> a = scope.fork(() -> 1);
@@ -213,11 +216,11 @@ class DaemonTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void cancellingTheScopeCancelsDaemons(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
-        Threads.Blocker background = new Threads.Blocker();
-        Threads.Blocker work = new Threads.Blocker();
+    @EnumSource(ThreadKind.class)
+    void cancellingTheScopeCancelsDaemons(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
+        Blocker background = new Blocker();
+        Blocker work = new Blocker();
         try (var scope = Scope.builder().threadFactory(threads).open()) {
             Task<Integer> daemon = scope.forkDaemon(background);
             Task<Integer> blocked = scope.fork(work);
@@ -233,11 +236,11 @@ class DaemonTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void cancellingADaemonAloneLeavesTheScopeUnharmed(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
-        Threads.Blocker background = new Threads.Blocker();
-        Threads.Blocker work = new Threads.Blocker();
+    @EnumSource(ThreadKind.class)
+    void cancellingADaemonAloneLeavesTheScopeUnharmed(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
+        Blocker background = new Blocker();
+        Blocker work = new Blocker();
         try (var scope = Scope.builder().threadFactory(threads).policy(Policy.<Integer>allSuccessful()).open()) {
             Task<Integer> daemon = scope.forkDaemon(background);
             background.awaitStarted();

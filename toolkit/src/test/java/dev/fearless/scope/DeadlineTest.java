@@ -1,6 +1,6 @@
 package dev.fearless.scope;
 
-import static dev.fearless.scope.Threads.assertState;
+import static dev.fearless.testing.TaskAssertions.assertState;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fearless.scope.Task.State;
+import dev.fearless.testing.Blocker;
+import dev.fearless.testing.ThreadKind;
+import dev.fearless.testing.TrackingFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -25,10 +28,10 @@ class DeadlineTest {
     private static final Duration SHORT = Duration.ofMillis(20);
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void whenTheTimeoutPassesRunningTasksAreCancelledAndJoinThrowsScopeTimeoutException(Threads kind) {
-        Threads.Tracking threads = kind.tracking();
-        Threads.Blocker blocker = new Threads.Blocker();
+    @EnumSource(ThreadKind.class)
+    void whenTheTimeoutPassesRunningTasksAreCancelledAndJoinThrowsScopeTimeoutException(ThreadKind kind) {
+        TrackingFactory threads = kind.tracking();
+        Blocker blocker = new Blocker();
         AtomicReference<Task<Integer>> task = new AtomicReference<>();
         ScopeTimeoutException e = assertThrows(ScopeTimeoutException.class, () -> {
             try (var scope = Scope.builder().name("slow").threadFactory(threads).timeout(SHORT).open()) {
@@ -38,16 +41,16 @@ class DeadlineTest {
         });
         assertTrue(e.getMessage().contains("timeout PT0.02S"), e.getMessage());
         assertTrue(e.getMessage().contains("\"slow\""), e.getMessage());
-        Threads.assertNamesCurrentThread(e);
+        ThreadKind.assertNamesCurrentThread(e);
         assertState(State.CANCELLED, task.get());
         threads.assertNoneAlive();
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void theDeadlineCancelsTasksEvenWhileTheOwnerIsNotInJoin(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
-        Threads.Blocker blocker = new Threads.Blocker();
+    @EnumSource(ThreadKind.class)
+    void theDeadlineCancelsTasksEvenWhileTheOwnerIsNotInJoin(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
+        Blocker blocker = new Blocker();
         try (var scope = Scope.builder().threadFactory(threads).timeout(SHORT).open()) {
             Task<Integer> task = scope.fork(blocker);
             await().until(() -> task.state() == State.CANCELLED);   // the owner is busy here, not in join()
@@ -60,15 +63,15 @@ class DeadlineTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void awaitAllReturnsThePartialResultWhenTheDeadlinePasses(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void awaitAllReturnsThePartialResultWhenTheDeadlinePasses(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         // the fast task must finish before the deadline; on a loaded machine retry with more time
         for (Duration timeout = SHORT; ; timeout = timeout.multipliedBy(2)) {
             try (var scope = Scope.builder().threadFactory(threads).policy(Policy.<Integer>awaitAll())
                     .timeout(timeout).open()) {
                 Task<Integer> fast = scope.fork(() -> 1);
-                Task<Integer> slow = scope.fork(new Threads.Blocker());
+                Task<Integer> slow = scope.fork(new Blocker());
                 List<Task<Integer>> tasks = scope.join();
                 assertEquals(List.of(fast, slow), tasks);
                 assertState(State.CANCELLED, slow);
@@ -83,9 +86,9 @@ class DeadlineTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aCustomPolicyDecidesWhatJoinReturnsOnTimeout(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void aCustomPolicyDecidesWhatJoinReturnsOnTimeout(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         AtomicReference<ScopeTimeoutException> handed = new AtomicReference<>();
         Policy<Integer, String> partial = new Policy<>() {
             @Override
@@ -100,7 +103,7 @@ class DeadlineTest {
             }
         };
         try (var scope = Scope.builder().threadFactory(threads).policy(partial).timeout(SHORT).open()) {
-            scope.fork(new Threads.Blocker());
+            scope.fork(new Blocker());
             assertEquals("partial", scope.join());
         }
         assertTrue(handed.get().getMessage().contains("passed its timeout"), handed.get().getMessage());
@@ -108,9 +111,9 @@ class DeadlineTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aDeadlineAlreadyPastOpensTheScopeCancelled_forksNeverStart(Threads kind) {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void aDeadlineAlreadyPastOpensTheScopeCancelled_forksNeverStart(ThreadKind kind) {
+        TrackingFactory threads = kind.tracking();
         AtomicBoolean ran = new AtomicBoolean();
         AtomicReference<Task<Boolean>> task = new AtomicReference<>();
         assertThrows(ScopeTimeoutException.class, () -> {
@@ -126,9 +129,9 @@ class DeadlineTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void tasksThatFinishBeforeTheDeadlineGiveTheNormalResult(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void tasksThatFinishBeforeTheDeadlineGiveTheNormalResult(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         try (var scope = Scope.builder().threadFactory(threads).policy(Policy.<Integer>firstSuccess())
                 .deadline(Instant.now().plus(Duration.ofMinutes(5))).open()) {
             scope.fork(() -> 5);
@@ -146,9 +149,9 @@ class DeadlineTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aZeroTimeoutHasAlreadyExpired_forksNeverStart(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void aZeroTimeoutHasAlreadyExpired_forksNeverStart(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         AtomicBoolean ran = new AtomicBoolean();
         try (var scope = Scope.builder().threadFactory(threads).timeout(Duration.ZERO).open()) {
             assertTrue(scope.isCancelled());
@@ -161,9 +164,9 @@ class DeadlineTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aHugeTimeoutSaturates(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void aHugeTimeoutSaturates(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         try (var scope = Scope.builder().threadFactory(threads).policy(Policy.<Integer>firstSuccess())
                 .timeout(Duration.ofSeconds(Long.MAX_VALUE)).open()) {
             assertFalse(scope.isCancelled());

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fearless.testing.Blocker;
+import dev.fearless.testing.ThreadKind;
+import dev.fearless.testing.TrackingFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -41,9 +44,9 @@ class MaxConcurrencyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void atMostNBodiesRun_theOthersWaitAndAreCounted(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void atMostNBodiesRun_theOthersWaitAndAreCounted(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         Gauge gauge = new Gauge();
         CountDownLatch gate = new CountDownLatch(1);
         try (var scope = Scope.builder().threadFactory(threads).maxConcurrency(2).open()) {
@@ -75,10 +78,10 @@ class MaxConcurrencyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aWaitingTaskThatIsCancelledNeverRuns(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
-        Threads.Blocker holder = new Threads.Blocker();
+    @EnumSource(ThreadKind.class)
+    void aWaitingTaskThatIsCancelledNeverRuns(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
+        Blocker holder = new Blocker();
         AtomicBoolean ran = new AtomicBoolean();
         try (var scope = Scope.builder().threadFactory(threads).maxConcurrency(1).policy(Policy.<Object>awaitAll()).open()) {
             Task<Object> holding = scope.fork(holder);
@@ -97,10 +100,10 @@ class MaxConcurrencyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void cancellingTheScopeEndsEveryWaitingTask(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
-        Threads.Blocker holder = new Threads.Blocker();
+    @EnumSource(ThreadKind.class)
+    void cancellingTheScopeEndsEveryWaitingTask(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
+        Blocker holder = new Blocker();
         AtomicInteger ran = new AtomicInteger();
         try (var scope = Scope.builder().threadFactory(threads).maxConcurrency(1).open()) {
             scope.fork(holder);
@@ -119,9 +122,9 @@ class MaxConcurrencyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void rejectRefusesAForkBeyondTheLimit_withoutCallingTheFactory(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void rejectRefusesAForkBeyondTheLimit_withoutCallingTheFactory(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         CountDownLatch gate = new CountDownLatch(1);
         try (var scope = Scope.builder().name("crawl").threadFactory(threads)
                 .maxConcurrency(1, Scope.WhenFull.REJECT).policy(Policy.<Object>awaitAll()).open()) {
@@ -132,7 +135,7 @@ class MaxConcurrencyTest {
             RejectedExecutionException e = assertThrows(RejectedExecutionException.class, () -> scope.fork(() -> 2));
             assertTrue(e.getMessage().contains("maxConcurrency(1, WhenFull.REJECT)"), e.getMessage());
             assertTrue(e.getMessage().contains("\"crawl\""), e.getMessage());
-            Threads.assertNamesCurrentThread(e);
+            ThreadKind.assertNamesCurrentThread(e);
             assertEquals(1, threads.created(), "the factory was not called for the refused fork");
             gate.countDown();
             assertEquals("first", first.join());
@@ -144,10 +147,10 @@ class MaxConcurrencyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void daemonsAndTimersAreNotCounted(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
-        Threads.Blocker daemon = new Threads.Blocker();
+    @EnumSource(ThreadKind.class)
+    void daemonsAndTimersAreNotCounted(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
+        Blocker daemon = new Blocker();
         try (var scope = Scope.builder().threadFactory(threads).maxConcurrency(1)
                 .policy(Policy.<Integer>firstSuccess()).open()) {
             scope.forkDaemon(daemon);
@@ -160,9 +163,9 @@ class MaxConcurrencyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void tasksThatForkIntoTheLimitedScopeNeverDeadlock(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void tasksThatForkIntoTheLimitedScopeNeverDeadlock(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         Gauge gauge = new Gauge();
         AtomicInteger pages = new AtomicInteger();
         try (var scope = Scope.builder().threadFactory(threads).maxConcurrency(2).open()) {
@@ -200,12 +203,12 @@ class MaxConcurrencyTest {
 
     /** Many forks, random failures and cancellations, a limit of 3; scaled by -Dstress.scale=N. */
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void stress_theLimitHoldsUnderFailuresAndCancellations(Threads kind) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void stress_theLimitHoldsUnderFailuresAndCancellations(ThreadKind kind) throws Exception {
         int scale = Integer.getInteger("stress.scale", 1);
-        int tasksPerScope = kind == Threads.VIRTUAL ? 2_000 : 300;
+        int tasksPerScope = kind == ThreadKind.VIRTUAL ? 2_000 : 300;
         SplittableRandom random = new SplittableRandom(13_013L);
-        Threads.Tracking threads = kind.tracking();
+        TrackingFactory threads = kind.tracking();
         Gauge gauge = new Gauge();
         for (int round = 0; round < 5 * scale; round++) {
             try (var scope = Scope.builder().threadFactory(threads).maxConcurrency(3)

@@ -1,6 +1,6 @@
 package dev.fearless.scope;
 
-import static dev.fearless.scope.Threads.assertState;
+import static dev.fearless.testing.TaskAssertions.assertState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -10,6 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fearless.scope.Task.State;
+import dev.fearless.testing.Blocker;
+import dev.fearless.testing.ThreadKind;
+import dev.fearless.testing.TrackingFactory;
 import java.util.Arrays;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -29,10 +32,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 class PolicyTest {
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void allSuccessfulCancelsTheRestOnTheFirstFailureAndJoinThrowsItAsTheCause(Threads kind) {
-        Threads.Tracking threads = kind.tracking();
-        Threads.Blocker blocker = new Threads.Blocker();
+    @EnumSource(ThreadKind.class)
+    void allSuccessfulCancelsTheRestOnTheFirstFailureAndJoinThrowsItAsTheCause(ThreadKind kind) {
+        TrackingFactory threads = kind.tracking();
+        Blocker blocker = new Blocker();
         IllegalArgumentException failure = new IllegalArgumentException("bad order");
         AtomicReference<Task<Integer>> blocked = new AtomicReference<>();
         ScopeFailedException e = assertThrows(ScopeFailedException.class, () -> {
@@ -48,16 +51,16 @@ class PolicyTest {
         assertSame(failure, e.getCause());
         assertEquals(0, e.getSuppressed().length);
         assertTrue(e.getMessage().contains("\"orders\""), e.getMessage());
-        Threads.assertNamesCurrentThread(e);
+        ThreadKind.assertNamesCurrentThread(e);
         assertState(State.CANCELLED, blocked.get());
         assertTrue(blocker.interrupted(), "the sibling was interrupted");
         threads.assertNoneAlive();
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void allSuccessfulReturnsNullWhenEveryTaskSucceeds(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void allSuccessfulReturnsNullWhenEveryTaskSucceeds(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         try (var scope = Scope.builder().threadFactory(threads).policy(Policy.<Integer>allSuccessful()).open()) {
             Task<Integer> a = scope.fork(() -> 1);
             Task<Integer> b = scope.fork(() -> 2);
@@ -68,11 +71,11 @@ class PolicyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void allSuccessfulDoesNotCountAnIndividuallyCancelledTaskAsAFailure(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void allSuccessfulDoesNotCountAnIndividuallyCancelledTaskAsAFailure(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         try (var scope = Scope.builder().threadFactory(threads).open()) {
-            Task<Integer> cancelled = scope.fork(new Threads.Blocker());
+            Task<Integer> cancelled = scope.fork(new Blocker());
             Task<Integer> fine = scope.fork(() -> 7);
             cancelled.cancel();
             assertNull(scope.join());
@@ -83,10 +86,10 @@ class PolicyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void firstSuccessReturnsTheWinnerAndCancelsTheOthers(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
-        Threads.Blocker blocker = new Threads.Blocker();
+    @EnumSource(ThreadKind.class)
+    void firstSuccessReturnsTheWinnerAndCancelsTheOthers(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
+        Blocker blocker = new Blocker();
         Task<Integer> loser;
         try (var scope = Scope.builder().threadFactory(threads).policy(Policy.<Integer>firstSuccess()).open()) {
             loser = scope.fork(blocker);
@@ -100,9 +103,9 @@ class PolicyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void firstSuccessWithOnlyFailuresThrowsTheFirstAsCauseAndTheOthersSuppressed(Threads kind) {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void firstSuccessWithOnlyFailuresThrowsTheFirstAsCauseAndTheOthersSuppressed(ThreadKind kind) {
+        TrackingFactory threads = kind.tracking();
         List<RuntimeException> failures = List.of(
                 new IllegalStateException("a"), new IllegalArgumentException("b"), new UnsupportedOperationException("c"));
         ScopeFailedException e = assertThrows(ScopeFailedException.class, () -> {
@@ -124,9 +127,9 @@ class PolicyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void firstSuccessWithNoTaskThrowsWithANoSuchElementCause(Threads kind) {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void firstSuccessWithNoTaskThrowsWithANoSuchElementCause(ThreadKind kind) {
+        TrackingFactory threads = kind.tracking();
         ScopeFailedException e = assertThrows(ScopeFailedException.class, () -> {
             try (var scope = Scope.builder().threadFactory(threads).policy(Policy.<Integer>firstSuccess()).open()) {
                 scope.join();
@@ -137,9 +140,9 @@ class PolicyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void awaitAllNeverCancelsAndReturnsEveryTaskInForkOrder(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void awaitAllNeverCancelsAndReturnsEveryTaskInForkOrder(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         CountDownLatch failed = new CountDownLatch(1);
         AtomicBoolean siblingInterrupted = new AtomicBoolean();
         try (var scope = Scope.builder().threadFactory(threads).policy(Policy.<String>awaitAll()).open()) {
@@ -161,10 +164,10 @@ class PolicyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void untilCancelsTheRestOnceThePredicateHoldsAndReturnsEveryTask(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
-        Threads.Blocker blocker = new Threads.Blocker();
+    @EnumSource(ThreadKind.class)
+    void untilCancelsTheRestOnceThePredicateHoldsAndReturnsEveryTask(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
+        Blocker blocker = new Blocker();
         Policy<Integer, List<Task<Integer>>> policy =
                 Policy.until(task -> task.state() == State.SUCCEEDED && task.get() == 2);
         try (var scope = Scope.builder().threadFactory(threads).policy(policy).open()) {
@@ -208,11 +211,11 @@ class PolicyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aCustomPolicyIsCalledOnForkOnComplete_onTheTaskThread_andForTheResult(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void aCustomPolicyIsCalledOnForkOnComplete_onTheTaskThread_andForTheResult(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         Recording policy = new Recording();
-        Threads.Blocker blocker = new Threads.Blocker();
+        Blocker blocker = new Blocker();
         ConcurrentLinkedQueue<Thread> ranOn = new ConcurrentLinkedQueue<>();
         Task<Integer> blocked;
         try (var scope = Scope.builder().threadFactory(threads).policy(policy).open()) {
@@ -240,9 +243,9 @@ class PolicyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aBuiltInPolicyInstanceCannotServeTwoScopes(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void aBuiltInPolicyInstanceCannotServeTwoScopes(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         Policy<Object, Void> shared = Policy.allSuccessful();
         try (var first = Scope.builder().threadFactory(threads).policy(shared).open()) {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> Scope.open(shared));
@@ -254,9 +257,9 @@ class PolicyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aPolicyThatThrowsInOnForkMakesForkThrowAndTheTaskNeverRuns(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void aPolicyThatThrowsInOnForkMakesForkThrowAndTheTaskNeverRuns(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         AtomicInteger forks = new AtomicInteger();
         AtomicBoolean ran = new AtomicBoolean();
         Policy<Object, String> refusesSecond = new Policy<>() {
@@ -285,10 +288,10 @@ class PolicyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aPolicyThatThrowsInOnCompleteCancelsTheScopeAndJoinReportsIt(Threads kind) {
-        Threads.Tracking threads = kind.tracking();
-        Threads.Blocker blocker = new Threads.Blocker();
+    @EnumSource(ThreadKind.class)
+    void aPolicyThatThrowsInOnCompleteCancelsTheScopeAndJoinReportsIt(ThreadKind kind) {
+        TrackingFactory threads = kind.tracking();
+        Blocker blocker = new Blocker();
         IllegalStateException bug = new IllegalStateException("policy bug");
         Policy<Integer, String> broken = new Policy<>() {
             @Override

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fearless.telemetry.Telemetry;
 import dev.fearless.telemetry.TelemetryListener;
+import dev.fearless.testing.ThreadKind;
+import dev.fearless.testing.TrackingFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
@@ -48,9 +50,9 @@ class ScopeFaultTest {
     };
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aScopeOpenedListenerThatThrowsLeavesNoScopeOpen_onTheOwner(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void aScopeOpenedListenerThatThrowsLeavesNoScopeOpen_onTheOwner(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         try (var outer = Scope.builder().threadFactory(threads).policy(Policy.<Integer>firstSuccess()).open()) {
             openFailsAndLeavesTheStackAlone(threads);
             outer.fork(() -> 2);
@@ -60,9 +62,9 @@ class ScopeFaultTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aScopeOpenedListenerThatThrowsLeavesNoScopeOpen_inATask(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void aScopeOpenedListenerThatThrowsLeavesNoScopeOpen_inATask(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         try (var outer = Scope.builder().threadFactory(threads).policy(Policy.<String>firstSuccess()).open()) {
             outer.fork(() -> {
                 openFailsAndLeavesTheStackAlone(threads);
@@ -112,9 +114,9 @@ class ScopeFaultTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aFactoryThatStartsItsThreadIsRejected_theScopeIsLeftAsItWas(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void aFactoryThatStartsItsThreadIsRejected_theScopeIsLeftAsItWas(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         StartingFactory factory = new StartingFactory(threads);
         AtomicBoolean ran = new AtomicBoolean();
         try (var scope = Scope.builder().threadFactory(factory).policy(Policy.<Integer>awaitAll()).open()) {
@@ -136,8 +138,8 @@ class ScopeFaultTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aFactoryThatStartsItsThreadUnderALimitGivesThePermitBack(Threads kind) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void aFactoryThatStartsItsThreadUnderALimitGivesThePermitBack(ThreadKind kind) throws Exception {
         StartingFactory factory = new StartingFactory(kind.tracking());
         try (var scope = Scope.builder().threadFactory(factory).maxConcurrency(1, Scope.WhenFull.REJECT)
                 .policy(Policy.<Integer>firstSuccess()).open()) {
@@ -148,9 +150,9 @@ class ScopeFaultTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void theFactoryIsNotCalledForAForkIntoACancelledScope(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void theFactoryIsNotCalledForAForkIntoACancelledScope(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         try (var scope = Scope.builder().threadFactory(threads).open()) {
             scope.cancel();
             Task<Integer> task = scope.fork(() -> 1);

@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fearless.scope.Task.State;
 import dev.fearless.context.ContextPropagation;
+import dev.fearless.scope.Task.State;
+import dev.fearless.testing.TrackingFactory;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
@@ -33,8 +34,8 @@ class ScopeLincheckTest {
     /** A platform thread factory whose threads Lincheck manages. */
     private static final ThreadFactory LINCHECK_THREADS = Thread::new;
 
-    private static Threads.Tracking threads() {
-        return new Threads.Tracking(LINCHECK_THREADS);
+    private static TrackingFactory threads() {
+        return new TrackingFactory(LINCHECK_THREADS);
     }
 
     private static <T, R> Scope<T, R> open(Policy<T, R> policy, ThreadFactory threads) {
@@ -64,7 +65,7 @@ class ScopeLincheckTest {
     @Test
     void theFirstFailureCancelsTheRest() {
         scenario(() -> {
-            Threads.Tracking threads = threads();
+            TrackingFactory threads = threads();
             IllegalStateException failure = new IllegalStateException("boom");
             CountDownLatch never = new CountDownLatch(1);
             Task<Integer> blocked;
@@ -89,7 +90,7 @@ class ScopeLincheckTest {
     @Test
     void theRaceHasExactlyOneWinnerWhoseResultJoinReturns() {
         scenario(() -> {
-            Threads.Tracking threads = threads();
+            TrackingFactory threads = threads();
             Task<String> a;
             Task<String> b;
             String winner;
@@ -109,7 +110,7 @@ class ScopeLincheckTest {
     @Test
     void closeRacingWithForksFromChildTasksNeverLeaksAThread() {
         scenario(() -> {
-            Threads.Tracking threads = threads();
+            TrackingFactory threads = threads();
             AtomicInteger accepted = new AtomicInteger();
             AtomicInteger refused = new AtomicInteger();
             AtomicInteger ran = new AtomicInteger();
@@ -144,7 +145,7 @@ class ScopeLincheckTest {
     @Test
     void joinReturnsWhenTheLastTaskEndsWhileADaemonRunsAndStopsTheDaemon() {
         scenario(() -> {
-            Threads.Tracking threads = threads();
+            TrackingFactory threads = threads();
             CountDownLatch never = new CountDownLatch(1);
             Task<Integer> daemon;
             Task<Integer> work;
@@ -165,7 +166,7 @@ class ScopeLincheckTest {
     @Test
     void aDaemonForkingWhileJoinStopsTheDaemonsNeverLeaksATask() {
         scenario(() -> {
-            Threads.Tracking threads = threads();
+            TrackingFactory threads = threads();
             AtomicInteger ran = new AtomicInteger();
             AtomicReference<Task<Integer>> child = new AtomicReference<>();
             Task<Integer> daemon;

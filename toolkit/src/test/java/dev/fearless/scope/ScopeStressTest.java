@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fearless.testing.ThreadKind;
+import dev.fearless.testing.TrackingFactory;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -30,7 +32,7 @@ class ScopeStressTest {
     private static final int WIDTH = 5;
     private static final int LEAVES = 20;
 
-    private final Threads.Tracking threads = Threads.VIRTUAL.tracking();
+    private final TrackingFactory threads = ThreadKind.VIRTUAL.tracking();
     private final Set<Task<?>> forked = ConcurrentHashMap.newKeySet();
     private final Map<Task<?>, AtomicInteger> completions = new ConcurrentHashMap<>();
     private final AtomicInteger duplicateForks = new AtomicInteger();

@@ -3,11 +3,12 @@ package dev.fearless.scope;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fearless.telemetry.Outcome;
 import dev.fearless.telemetry.Telemetry;
-import dev.fearless.telemetry.TelemetryListener;
+import dev.fearless.testing.Blocker;
+import dev.fearless.testing.RecordingListener;
+import dev.fearless.testing.ThreadKind;
+import dev.fearless.testing.TrackingFactory;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,43 +19,15 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Timeout(30)
 class ScopeTelemetryTest {
 
-    /** Records events as text; durations must never be negative. */
-    private static final class Recorder implements TelemetryListener {
-        final ConcurrentLinkedQueue<String> events = new ConcurrentLinkedQueue<>();
-        final ConcurrentLinkedQueue<Long> durations = new ConcurrentLinkedQueue<>();
-
-        @Override
-        public void scopeOpened(String scope) {
-            events.add("opened " + scope);
-        }
-
-        @Override
-        public void scopeClosed(String scope, Outcome outcome, long durationNanos) {
-            events.add("closed " + scope + " " + outcome.tag());
-            durations.add(durationNanos);
-        }
-
-        @Override
-        public void taskForked(String scope) {
-            events.add("forked " + scope);
-        }
-
-        @Override
-        public void taskFinished(String scope, Outcome outcome, long durationNanos) {
-            events.add("finished " + scope + " " + outcome.tag());
-            durations.add(durationNanos);
-        }
-    }
-
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aScriptedScopeReportsEveryEventWithItsOutcome(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
-        Recorder recorder = new Recorder();
+    @EnumSource(ThreadKind.class)
+    void aScriptedScopeReportsEveryEventWithItsOutcome(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
+        RecordingListener recorder = new RecordingListener();
         try (var _ = Telemetry.register(recorder)) {
             try (var scope = Scope.builder().name("scripted").threadFactory(threads)
                     .policy(Policy.<Integer>awaitAll()).open()) {
-                Threads.Blocker blocker = new Threads.Blocker();
+                Blocker blocker = new Blocker();
                 Task<Integer> cancelled = scope.fork(blocker);
                 blocker.awaitStarted();
                 scope.fork(() -> 1);
@@ -84,10 +57,10 @@ class ScopeTelemetryTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void failureAndTimeoutOutcomesOfScopes(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
-        Recorder recorder = new Recorder();
+    @EnumSource(ThreadKind.class)
+    void failureAndTimeoutOutcomesOfScopes(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
+        RecordingListener recorder = new RecordingListener();
         try (var _ = Telemetry.register(recorder)) {
             try (var scope = Scope.builder().name("fails").threadFactory(threads).open()) {
                 scope.fork(() -> {
@@ -99,7 +72,7 @@ class ScopeTelemetryTest {
             }
             try (var scope = Scope.builder().name("late").threadFactory(threads)
                     .timeout(java.time.Duration.ofMillis(10)).open()) {
-                scope.fork(new Threads.Blocker());
+                scope.fork(new Blocker());
                 scope.join();
             } catch (ScopeTimeoutException expected) {
                 // reported below
@@ -112,13 +85,13 @@ class ScopeTelemetryTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void daemonsAndTimersAreReportedLikeTasksAndJoinStoppingThemIsACancellation(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
-        Recorder recorder = new Recorder();
+    @EnumSource(ThreadKind.class)
+    void daemonsAndTimersAreReportedLikeTasksAndJoinStoppingThemIsACancellation(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
+        RecordingListener recorder = new RecordingListener();
         try (var _ = Telemetry.register(recorder)) {
             try (var scope = Scope.builder().name("daemons").threadFactory(threads).open()) {
-                Threads.Blocker background = new Threads.Blocker();
+                Blocker background = new Blocker();
                 scope.forkDaemon(background);
                 scope.scheduleAtFixedRate(java.time.Duration.ZERO, java.time.Duration.ofMillis(1), () -> { });
                 background.awaitStarted();

@@ -1,6 +1,6 @@
 package dev.fearless.scope;
 
-import static dev.fearless.scope.Threads.assertState;
+import static dev.fearless.testing.TaskAssertions.assertState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fearless.scope.Task.State;
+import dev.fearless.testing.Blocker;
+import dev.fearless.testing.ThreadKind;
+import dev.fearless.testing.TrackingFactory;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,8 +49,8 @@ class ScopeTimerTest {
         Task<?> start(Scope<?, ?> scope, Runnable task);
     }
 
-    private static void tickUntilJoinThenStop(Threads kind, Scheduler scheduler) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    private static void tickUntilJoinThenStop(ThreadKind kind, Scheduler scheduler) throws Exception {
+        TrackingFactory threads = kind.tracking();
         Ticks ticks = new Ticks(3);
         Task<?> timer;
         try (var scope = Scope.builder().threadFactory(threads).open()) {
@@ -66,20 +69,20 @@ class ScopeTimerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aFixedRateTimerTicksUntilJoinAndThenStops(Threads kind) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void aFixedRateTimerTicksUntilJoinAndThenStops(ThreadKind kind) throws Exception {
         tickUntilJoinThenStop(kind, (scope, task) -> scope.scheduleAtFixedRate(Duration.ZERO, TICK, task));
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aFixedDelayTimerTicksUntilJoinAndThenStops(Threads kind) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void aFixedDelayTimerTicksUntilJoinAndThenStops(ThreadKind kind) throws Exception {
         tickUntilJoinThenStop(kind, (scope, task) -> scope.scheduleWithFixedDelay(TICK, TICK, task));
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aTimerStopsEvenWhenItsRunSwallowsTheInterrupt(Threads kind) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void aTimerStopsEvenWhenItsRunSwallowsTheInterrupt(ThreadKind kind) throws Exception {
         tickUntilJoinThenStop(kind, (scope, task) -> scope.scheduleAtFixedRate(Duration.ZERO, TICK, () -> {
             task.run();
             Thread.interrupted();                    // a careless run clears the cancellation interrupt
@@ -87,9 +90,9 @@ class ScopeTimerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aDelayedTaskIsAwaitedByJoin(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void aDelayedTaskIsAwaitedByJoin(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         try (var scope = Scope.builder().threadFactory(threads).open()) {
             Task<String> later = scope.schedule(TICK, () -> "later");
             AtomicBoolean ran = new AtomicBoolean();
@@ -103,9 +106,9 @@ class ScopeTimerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void cancellingADelayedTaskWhileItSleepsMeansItNeverRuns(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void cancellingADelayedTaskWhileItSleepsMeansItNeverRuns(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         AtomicBoolean ran = new AtomicBoolean();
         try (var scope = Scope.builder().threadFactory(threads).open()) {
             Task<Object> never = scope.schedule(Duration.ofDays(365 * 1000), () -> {
@@ -121,12 +124,12 @@ class ScopeTimerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aRunThatThrowsEndsTheTimerAndFailsTheScope(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void aRunThatThrowsEndsTheTimerAndFailsTheScope(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         IllegalStateException failure = new IllegalStateException("renewal refused");
         AtomicInteger runs = new AtomicInteger();
-        Threads.Blocker work = new Threads.Blocker();
+        Blocker work = new Blocker();
         try (var scope = Scope.builder().threadFactory(threads).open()) {
             Task<Object> timer = scope.scheduleAtFixedRate(Duration.ZERO, TICK, () -> {
                 if (runs.incrementAndGet() == 3) {
@@ -144,9 +147,9 @@ class ScopeTimerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void cancellingOneTimerLeavesTheOthersAndTheScope(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void cancellingOneTimerLeavesTheOthersAndTheScope(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         Ticks first = new Ticks(2);
         Ticks second = new Ticks(2);
         try (var scope = Scope.builder().threadFactory(threads).open()) {
@@ -169,13 +172,13 @@ class ScopeTimerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void cancellingTheScopeStopsItsTimers(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void cancellingTheScopeStopsItsTimers(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         Ticks ticks = new Ticks(2);
         try (var scope = Scope.builder().threadFactory(threads).open()) {
             Task<Object> timer = scope.scheduleAtFixedRate(Duration.ZERO, TICK, ticks);
-            Task<Integer> work = scope.fork(new Threads.Blocker());
+            Task<Integer> work = scope.fork(new Blocker());
             ticks.reached.await();
             scope.cancel();
             assertThrows(ScopeCancelledException.class, scope::join);
@@ -186,9 +189,9 @@ class ScopeTimerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void theDeadlineStopsTimersAndDelayedTasks(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void theDeadlineStopsTimersAndDelayedTasks(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         try (var scope = Scope.builder().threadFactory(threads).timeout(Duration.ofMillis(20)).open()) {
             Task<Object> timer = scope.scheduleAtFixedRate(Duration.ZERO, TICK, () -> { });
             Task<Object> late = scope.schedule(Duration.ofDays(1), () -> "never");
@@ -200,9 +203,9 @@ class ScopeTimerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void closeWithoutJoinStopsTimers(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void closeWithoutJoinStopsTimers(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         Ticks ticks = new Ticks(1);
         var scope = Scope.builder().threadFactory(threads).open();
         Task<Object> timer = scope.scheduleWithFixedDelay(Duration.ZERO, TICK, ticks);

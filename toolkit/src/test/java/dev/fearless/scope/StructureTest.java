@@ -1,7 +1,7 @@
 package dev.fearless.scope;
 
-import static dev.fearless.scope.Threads.assertState;
-import static dev.fearless.scope.Threads.awaitUninterruptibly;
+import static dev.fearless.testing.TaskAssertions.assertState;
+import static dev.fearless.testing.ThreadKind.awaitUninterruptibly;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,6 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fearless.scope.Task.State;
+import dev.fearless.testing.Blocker;
+import dev.fearless.testing.ThreadKind;
+import dev.fearless.testing.TrackingFactory;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -48,9 +51,9 @@ class StructureTest {
     // ------------------------------------------------------------------ owner only
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void onlyTheOwnerMayJoinOrClose_theMessageNamesTheThread(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void onlyTheOwnerMayJoinOrClose_theMessageNamesTheThread(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         try (var scope = Scope.builder().name("owned").threadFactory(threads).open()) {
             Task<Integer> task = scope.fork(() -> 1);
             WrongThreadException join = thrownOnAnotherThread(WrongThreadException.class, () -> {
@@ -72,9 +75,9 @@ class StructureTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aThreadThatIsNeitherOwnerNorTaskMayNotFork(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void aThreadThatIsNeitherOwnerNorTaskMayNotFork(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         try (var scope = Scope.builder().threadFactory(threads).open();
              var other = Scope.builder().threadFactory(threads).policy(Policy.awaitAll()).open()) {
             WrongThreadException outsider = thrownOnAnotherThread(WrongThreadException.class, () -> scope.fork(() -> 1));
@@ -95,9 +98,9 @@ class StructureTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void tasksMayForkIntoTheirOwnScope_joinWaitsForTheGrandchildren(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void tasksMayForkIntoTheirOwnScope_joinWaitsForTheGrandchildren(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         AtomicReference<Task<String>> grandchild = new AtomicReference<>();
         CountDownLatch release = new CountDownLatch(1);
         try (var scope = Scope.builder().threadFactory(threads).policy(Policy.<String>awaitAll()).open()) {
@@ -120,15 +123,15 @@ class StructureTest {
     // ------------------------------------------------------------------ after join / close
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void forkAfterJoinOrCloseAndJoinAfterCloseThrowScopeClosedException(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void forkAfterJoinOrCloseAndJoinAfterCloseThrowScopeClosedException(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         var scope = Scope.builder().threadFactory(threads).open();
         scope.fork(() -> 1);
         scope.join();
         ScopeClosedException afterJoin = assertThrows(ScopeClosedException.class, () -> scope.fork(() -> 2));
         assertTrue(afterJoin.getMessage().contains("already joined"), afterJoin.getMessage());
-        Threads.assertNamesCurrentThread(afterJoin);
+        ThreadKind.assertNamesCurrentThread(afterJoin);
         IllegalStateException joinTwice = assertThrows(IllegalStateException.class, scope::join);
         assertTrue(joinTwice.getMessage().contains("join() again"), joinTwice.getMessage());
         scope.close();
@@ -142,9 +145,9 @@ class StructureTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aTaskForkingAfterCloseGetsScopeClosedException(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void aTaskForkingAfterCloseGetsScopeClosedException(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         CountDownLatch closed = new CountDownLatch(1);
         CountDownLatch started = new CountDownLatch(1);
         AtomicReference<Throwable> late = new AtomicReference<>();
@@ -176,17 +179,17 @@ class StructureTest {
     // ------------------------------------------------------------------ nesting
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void closingAnOuterScopeFirstClosesTheInnerOnesThenThrowsStructureViolation(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
-        Threads.Blocker blocker = new Threads.Blocker();
+    @EnumSource(ThreadKind.class)
+    void closingAnOuterScopeFirstClosesTheInnerOnesThenThrowsStructureViolation(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
+        Blocker blocker = new Blocker();
         var outer = Scope.builder().name("outer").threadFactory(threads).open();
         var inner = Scope.builder().name("inner").threadFactory(threads).open();
         Task<Integer> innerTask = inner.fork(blocker);
         blocker.awaitStarted();
         StructureViolationException e = assertThrows(StructureViolationException.class, outer::close);
         assertTrue(e.getMessage().contains("\"inner\""), e.getMessage());
-        Threads.assertNamesCurrentThread(e);
+        ThreadKind.assertNamesCurrentThread(e);
         assertTrue(e.getMessage().contains("try-with-resources"), e.getMessage());
         assertState(State.CANCELLED, innerTask);
         assertTrue(blocker.interrupted());
@@ -200,9 +203,9 @@ class StructureTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void nestedScopesClosedInnermostFirstAreFine(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void nestedScopesClosedInnermostFirstAreFine(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         try (var outer = Scope.builder().threadFactory(threads).open()) {
             Task<Integer> sum = outer.fork(() -> {
                 try (var inner = Scope.builder().threadFactory(threads).open()) {
@@ -223,10 +226,10 @@ class StructureTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aTaskThatLeavesAScopeOpenFailsWithStructureViolation_andItsThreadsAreReaped(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
-        Threads.Blocker blocker = new Threads.Blocker();
+    @EnumSource(ThreadKind.class)
+    void aTaskThatLeavesAScopeOpenFailsWithStructureViolation_andItsThreadsAreReaped(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
+        Blocker blocker = new Blocker();
         Task<String> careless;
         try (var scope = Scope.builder().threadFactory(threads).policy(Policy.<String>awaitAll()).open()) {
             careless = scope.fork(() -> {
@@ -247,10 +250,10 @@ class StructureTest {
     // ------------------------------------------------------------------ close without join
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void closeWithoutJoinCancelsWaitsThenReportsTheSkippedJoin(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
-        Threads.Blocker blocker = new Threads.Blocker();
+    @EnumSource(ThreadKind.class)
+    void closeWithoutJoinCancelsWaitsThenReportsTheSkippedJoin(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
+        Blocker blocker = new Blocker();
         AtomicReference<Task<Integer>> task = new AtomicReference<>();
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> {
             try (var scope = Scope.builder().threadFactory(threads).open()) {
@@ -259,17 +262,17 @@ class StructureTest {
             }
         });
         assertTrue(e.getMessage().contains("without join()"), e.getMessage());
-        Threads.assertNamesCurrentThread(e);
+        ThreadKind.assertNamesCurrentThread(e);
         assertState(State.CANCELLED, task.get());
         assertTrue(blocker.interrupted());
         threads.assertNoneAlive();           // cleanup happened before the report
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aFailingBodyStillClosesTheScope_theSkippedJoinIsSuppressed(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
-        Threads.Blocker blocker = new Threads.Blocker();
+    @EnumSource(ThreadKind.class)
+    void aFailingBodyStillClosesTheScope_theSkippedJoinIsSuppressed(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
+        Blocker blocker = new Blocker();
         IllegalArgumentException body = assertThrows(IllegalArgumentException.class, () -> {
             try (var scope = Scope.builder().threadFactory(threads).open()) {
                 scope.fork(blocker);
@@ -285,9 +288,9 @@ class StructureTest {
     // ------------------------------------------------------------------ no orphans
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void closeKeepsWaitingWhenTheOwnerIsInterrupted_andRestoresTheFlag(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void closeKeepsWaitingWhenTheOwnerIsInterrupted_andRestoresTheFlag(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch started = new CountDownLatch(1);
         AtomicReference<Scope<Object, Void>> scopeRef = new AtomicReference<>();
@@ -319,9 +322,9 @@ class StructureTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void tasksThrowingErrorsAreFailedTasks_noThreadOutlivesTheScope(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void tasksThrowingErrorsAreFailedTasks_noThreadOutlivesTheScope(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         OutOfMemoryError oom = new OutOfMemoryError("simulated");
         try (var scope = Scope.builder().threadFactory(threads).policy(Policy.<Integer>awaitAll()).open()) {
             Task<Integer> a = scope.fork(() -> {

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fearless.testing.Blocker;
+import dev.fearless.testing.ThreadKind;
+import dev.fearless.testing.TrackingFactory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,9 +28,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 class TaskJoinTest {
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void joinWaitsForThatTaskOnly(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void joinWaitsForThatTaskOnly(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         CountDownLatch release = new CountDownLatch(1);
         try (var scope = Scope.builder().threadFactory(threads).open()) {
             Task<Object> slow = scope.fork(() -> {
@@ -45,11 +48,11 @@ class TaskJoinTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aSiblingJoinsTheResultItNeeds_whileTheOtherStillRuns(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void aSiblingJoinsTheResultItNeeds_whileTheOtherStillRuns(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         CountDownLatch configReady = new CountDownLatch(1);
-        Threads.Blocker bystander = new Threads.Blocker();
+        Blocker bystander = new Blocker();
         try (var scope = Scope.builder().threadFactory(threads).policy(Policy.<Object>awaitAll()).open()) {
             Task<Object> idle = scope.fork(bystander);
             Task<Object> config = scope.fork(() -> {
@@ -70,11 +73,11 @@ class TaskJoinTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void joinReportsFailureAndCancellationAsGetDoes(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void joinReportsFailureAndCancellationAsGetDoes(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         IOException failure = new IOException("disk");
-        Threads.Blocker blocker = new Threads.Blocker();
+        Blocker blocker = new Blocker();
         try (var scope = Scope.builder().threadFactory(threads).policy(Policy.<Object>awaitAll()).open()) {
             Task<Object> failing = scope.fork(() -> {
                 throw failure;
@@ -93,14 +96,14 @@ class TaskJoinTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void joinIsInterruptible_theTaskIsNotAffected(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
-        Threads.Blocker blocker = new Threads.Blocker();
+    @EnumSource(ThreadKind.class)
+    void joinIsInterruptible_theTaskIsNotAffected(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
+        Blocker blocker = new Blocker();
         try (var scope = Scope.builder().threadFactory(threads).policy(Policy.<Object>awaitAll()).open()) {
             Task<Object> blocked = scope.fork(blocker);
             AtomicBoolean interrupted = new AtomicBoolean();
-            Thread joiner = kind == Threads.VIRTUAL ? Thread.ofVirtual().unstarted(() -> joinExpectingInterrupt(blocked, interrupted))
+            Thread joiner = kind == ThreadKind.VIRTUAL ? Thread.ofVirtual().unstarted(() -> joinExpectingInterrupt(blocked, interrupted))
                     : Thread.ofPlatform().unstarted(() -> joinExpectingInterrupt(blocked, interrupted));
             joiner.start();
             await().until(() -> joiner.getState() == Thread.State.WAITING);
@@ -124,9 +127,9 @@ class TaskJoinTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void manyJoinersAllWake(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void manyJoinersAllWake(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger woken = new AtomicInteger();
         try (var scope = Scope.builder().threadFactory(threads).policy(Policy.<Object>awaitAll()).open()) {
@@ -158,9 +161,9 @@ class TaskJoinTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aTaskCannotJoinItself(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void aTaskCannotJoinItself(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         try (var scope = Scope.builder().threadFactory(threads).policy(Policy.<Object>awaitAll()).open()) {
             Task<Object> self = scope.fork(() -> Task.current().orElseThrow().join());
             List<Task<Object>> tasks = scope.join();
@@ -171,8 +174,8 @@ class TaskJoinTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void joinOfATaskForkedIntoACancelledScopeReturnsAtOnce(Threads kind) throws Exception {
+    @EnumSource(ThreadKind.class)
+    void joinOfATaskForkedIntoACancelledScopeReturnsAtOnce(ThreadKind kind) throws Exception {
         try (var scope = Scope.builder().threadFactory(kind.tracking()).open()) {
             scope.cancel();
             Task<Object> never = scope.fork(() -> 1);
@@ -183,11 +186,11 @@ class TaskJoinTest {
     // ------------------------------------------------------------------ raceResult
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void raceResultReturnsTheFirstToFinish_evenAFailure(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void raceResultReturnsTheFirstToFinish_evenAFailure(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         IOException first = new IOException("primary down");
-        Threads.Blocker slow = new Threads.Blocker();
+        Blocker slow = new Blocker();
         ScopeFailedException e = assertThrows(ScopeFailedException.class, () -> Scope.raceResult(List.<Callable<Integer>>of(
                 () -> {
                     slow.awaitStarted();
@@ -200,10 +203,10 @@ class TaskJoinTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void raceResultReturnsTheFirstToFinish_aSuccess(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
-        Threads.Blocker slow = new Threads.Blocker();
+    @EnumSource(ThreadKind.class)
+    void raceResultReturnsTheFirstToFinish_aSuccess(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
+        Blocker slow = new Blocker();
         Integer winner = Scope.raceResult(List.<Callable<Integer>>of(
                 () -> {
                     slow.awaitStarted();

@@ -1,6 +1,6 @@
 package dev.fearless.scope;
 
-import static dev.fearless.scope.Threads.assertState;
+import static dev.fearless.testing.TaskAssertions.assertState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fearless.scope.Task.State;
+import dev.fearless.testing.ThreadKind;
+import dev.fearless.testing.TrackingFactory;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -26,9 +28,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 class TaskTest {
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aForkedCallableRunsOnANewThreadOfTheFactoryAndItsResultIsReadAfterJoin(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void aForkedCallableRunsOnANewThreadOfTheFactoryAndItsResultIsReadAfterJoin(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         CountDownLatch release = new CountDownLatch(1);
         AtomicReference<Thread> ranOn = new AtomicReference<>();
         try (var scope = Scope.builder().threadFactory(threads).open()) {
@@ -39,7 +41,7 @@ class TaskTest {
             });
             assertState(State.RUNNING, task);
             IllegalStateException early = assertThrows(IllegalStateException.class, task::get);
-            Threads.assertNamesCurrentThread(early);
+            ThreadKind.assertNamesCurrentThread(early);
             assertTrue(early.getMessage().contains("join()"), "says how to fix it: " + early.getMessage());
 
             release.countDown();
@@ -49,15 +51,15 @@ class TaskTest {
         }
         assertEquals(1, threads.created());
         assertSame(threads.threads().getFirst(), ranOn.get());
-        assertEquals(kind == Threads.VIRTUAL, ranOn.get().isVirtual());
+        assertEquals(kind == ThreadKind.VIRTUAL, ranOn.get().isVirtual());
         assertTrue(ranOn.get() != Thread.currentThread());
         threads.assertNoneAlive();
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aForkedRunnableSucceedsWithNull(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void aForkedRunnableSucceedsWithNull(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         AtomicReference<Boolean> ran = new AtomicReference<>(false);
         try (var scope = Scope.builder().threadFactory(threads).open()) {
             Runnable work = () -> ran.set(true);
@@ -71,9 +73,9 @@ class TaskTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aFailedTaskExposesItsExceptionAndGetThrowsWithItAsCause(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void aFailedTaskExposesItsExceptionAndGetThrowsWithItAsCause(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         IOException failure = new IOException("disk on fire");
         try (var scope = Scope.builder().threadFactory(threads).policy(Policy.<String>awaitAll()).open()) {
             Task<String> task = scope.fork(() -> {
@@ -90,22 +92,22 @@ class TaskTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void exceptionOfATaskThatDidNotFailThrowsNamingTheCaller(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void exceptionOfATaskThatDidNotFailThrowsNamingTheCaller(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         try (var scope = Scope.builder().threadFactory(threads).open()) {
             Task<Integer> task = scope.fork(() -> 42);
             scope.join();
             IllegalStateException e = assertThrows(IllegalStateException.class, task::exception);
             assertTrue(e.getMessage().contains("did not fail"), e.getMessage());
-            Threads.assertNamesCurrentThread(e);
+            ThreadKind.assertNamesCurrentThread(e);
         }
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void aCancelledTaskHasNoResultAndGetThrowsCancellation(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void aCancelledTaskHasNoResultAndGetThrowsCancellation(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         try (var scope = Scope.builder().threadFactory(threads).open()) {
             Task<Integer> task = scope.fork(() -> {
                 new CountDownLatch(1).await();
@@ -123,9 +125,9 @@ class TaskTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void taskCurrentIsTheRunningTaskInsideAndEmptyOutside(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void taskCurrentIsTheRunningTaskInsideAndEmptyOutside(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         AtomicReference<Optional<Task<?>>> inside = new AtomicReference<>();
         try (var scope = Scope.builder().threadFactory(threads).open()) {
             Task<Object> task = scope.fork(() -> inside.set(Task.current()));
@@ -136,9 +138,9 @@ class TaskTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Threads.class)
-    void tasksAreSuppliersAndDescribeThemselves(Threads kind) throws Exception {
-        Threads.Tracking threads = kind.tracking();
+    @EnumSource(ThreadKind.class)
+    void tasksAreSuppliersAndDescribeThemselves(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
         try (var scope = Scope.builder().name("describe").threadFactory(threads).open()) {
             List<Task<Integer>> tasks = List.of(scope.fork(() -> 1), scope.fork(() -> 2));
             scope.join();
