@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -22,14 +20,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(300)
 class ReadmeExamplesTest {
-
-    /**
-     * README sections (the start of their {@code ##} heading) whose blocks were not yet
-     * self-contained when this test was written, because other changes were converting them at
-     * the same time: their failures are printed, not asserted. Remove an entry as soon as its
-     * section compiles; once this set is empty, every block of the README is checked.
-     */
-    private static final Set<String> PENDING_SECTIONS = Set.of("Channels");
 
     /** The modules whose own test compiles the README blocks marked {@code // module: <name>}. */
     private static final Set<String> MODULES_WITH_README_TESTS =
@@ -56,13 +46,7 @@ class ReadmeExamplesTest {
         assertFalse(blocks.isEmpty(), "no ```java block found in " + readme);
         List<Snippets.Block> own = blocks.stream().filter(block -> !forAnotherModule(block)).toList();
         List<Snippets.Result> results = new Snippets(null, true).check(own);
-        Map<Boolean, List<Snippets.Result>> byPending = results.stream().collect(Collectors.partitioningBy(
-                result -> PENDING_SECTIONS.stream().anyMatch(result.block().section()::startsWith)));
-        String pending = Snippets.failures(byPending.get(true));
-        if (!pending.isEmpty()) {
-            System.out.println("README.md blocks in sections still being converted (not asserted):\n" + pending);
-        }
-        assertEquals("", Snippets.failures(byPending.get(false)), "README.md examples");
+        assertEquals("", Snippets.failures(results), "README.md examples");
         assertTrue(results.stream().anyMatch(Snippets.Result::ran), "the quick start has a main() and runs");
         System.out.printf("README.md: %d java blocks for the toolkit (%d for other modules), %d compile, %d ran%n",
                 results.size(), blocks.size() - own.size(),
