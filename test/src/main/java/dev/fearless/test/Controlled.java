@@ -16,8 +16,11 @@ final class Controlled implements Executor {
     @Nullable Thread thread;
     /** The continuation to run next; set by the JDK through {@link #execute}. */
     @Nullable Runnable continuation;
-    /** Runnable and not running: {@link #continuation} may be run. Touched by the carrier only. */
-    boolean ready;
+    /**
+     * Runnable and not running: {@link #continuation} may be run. Written by the carrier; volatile
+     * because the driver also reads it while it waits for a wake-up from outside the model.
+     */
+    volatile boolean ready;
     /** The thread was started (its first continuation was submitted). Touched by the carrier only. */
     boolean started;
     /** The thread's task has returned or thrown. */

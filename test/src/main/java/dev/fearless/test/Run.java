@@ -30,6 +30,8 @@ final class Run {
     private static final ThreadLocal<Controlled> CURRENT = new ThreadLocal<>();
     /** How long the driver waits for a foreign wake-up before calling a deadlock a deadlock. */
     private static final long DEADLOCK_GRACE_NANOS = 50_000_000L;
+    /** How often a driver waiting for an outside wake-up also looks at the threads' ready flags. */
+    private static final long READY_POLL_NANOS = 10_000_000L;
     /**
      * Fairness: a thread that ran this many steps in a row and can still run (it spins through
      * scheduling points) is passed over once, so that spin-waits terminate under every strategy.
@@ -247,6 +249,16 @@ final class Run {
         }
     }
 
+    /** Whether a thread became runnable by a path other than the foreign queue (seen in CI: rare). */
+    private boolean anyReady() {
+        for (Controlled thread : threads) {
+            if (thread.ready) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void collectReady() {
         ready.clear();
         for (Controlled thread : threads) {
@@ -272,14 +284,14 @@ final class Run {
         }
         long wait = outside.isEmpty() ? DEADLOCK_GRACE_NANOS : options.uncontrolledTimeout().toNanos();
         long deadline = System.nanoTime() + wait;
-        while (foreign.isEmpty()) {
+        while (foreign.isEmpty() && !anyReady()) {
             long left = deadline - System.nanoTime();
             if (left <= 0L) {
                 break;
             }
-            LockSupport.parkNanos(this, left);
+            LockSupport.parkNanos(this, Math.min(left, READY_POLL_NANOS));
         }
-        if (!foreign.isEmpty()) {
+        if (!foreign.isEmpty() || anyReady()) {
             return true;
         }
         if (outside.isEmpty()) {
