@@ -2,6 +2,7 @@ package dev.fearless.scope;
 
 import dev.fearless.context.ContextSnapshot;
 import dev.fearless.internal.Threads;
+import dev.fearless.tracking.Tracking;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
@@ -359,7 +360,13 @@ final class ScopeTask<T extends @Nullable Object> implements Task<T>, Runnable {
             }
             if (current instanceof CountDownLatch latch) {
                 if (state == RUNNING) {            // re-read after the latch is published: no lost wake-up
-                    latch.await();
+                    Tracking.Wait wait = Tracking.enabled()
+                            ? Tracking.begin(Tracking.Kind.JOIN, "a task in scope \"" + scope.name() + "\"", thread) : null;
+                    try {
+                        latch.await();
+                    } finally {
+                        Tracking.end(wait);
+                    }
                 }
                 return;
             }

@@ -1,0 +1,324 @@
+package dev.fearless.structure;
+
+import dev.fearless.internal.Threads;
+import dev.fearless.lock.Deadlock;
+import dev.fearless.lock.DeadlockWatchdog;
+import dev.fearless.scope.Task;
+import dev.fearless.telemetry.Telemetry;
+import dev.fearless.tracking.Tracking;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Structure tracking: while enabled, every scope opened records itself, and threads blocked on a
+ * task's or scope's join or a channel record what they wait for; a {@link #snapshot()} then
+ * shows the tree of open scopes, their running tasks, the scopes those tasks opened and each
+ * blocked thread's wait, with wait-for chains and the deadlock watchdog's cycles.
+ *
+ * <pre>{@code
+ * Structure.enable();                                // or start the JVM with -Dfearless.structure=true
+ * ...
+ * StructureSnapshot snapshot = Structure.snapshot();
+ * System.out.println(snapshot.toText());             // thread-dump style, with wait-for chains
+ * String json = snapshot.toJson();                   // for scripts and dashboards
+ * }</pre>
+ *
+ * <p><b>What is seen.</b> Scopes opened while tracking is enabled (a scope opened before
+ * {@link #enable()} is not shown, nor are its tasks); their running tasks (ended tasks are
+ * left out); and these waits: a lock ({@code OrderedLock}, {@code OrderedReadWriteLock} views and
+ * the lock of every {@code Shared} and {@code SharedRw} handle) with its current holder, a plain
+ * channel send or receive, {@code Task.join()} and a scope owner's {@code join()}/{@code close()}.
+ * Not yet seen: {@code Select}, executor permits, {@code Bridge.await} stages, a scope's
+ * {@code maxConcurrency} permits, and the locks a thread holds.
+ *
+ * <p><b>Cost.</b> Disabled, each recording site costs one volatile read. Enabled, opening a scope
+ * adds one small object to a concurrent set, a fork reads the clock, and a blocking join or
+ * channel wait writes one entry of a concurrent map (lock waits are already recorded for the
+ * deadlock watchdog). A snapshot walks every tracked scope's task list: its cost grows with the
+ * number of running tasks, and it holds no lock the tracked code needs.
+ *
+ * <p><b>Consistency.</b> A snapshot is not atomic: scopes and tasks change while it is taken.
+ * Each task is read once under its own state (no node is torn), a task that ended before it was
+ * read is left out, and a wait is reported as it was when its thread was read.
+ *
+ * <p><b>Memory consistency effects:</b> a scope opened, and a wait begun, by a thread before that
+ * thread's action that happens-before the call to {@code snapshot()} is seen by the snapshot,
+ * unless it ended first.
+ */
+public final class Structure {
+
+    /** The default bound on the nodes (scopes plus tasks) of a snapshot. */
+    public static final int DEFAULT_MAX_NODES = 10_000;
+
+    private static final int MAX_CHAIN = 16;
+
+    private Structure() {
+    }
+
+    /** Starts tracking: scopes opened from now on are recorded, and so are their waits. */
+    public static void enable() {
+        Tracking.setEnabled(true);
+    }
+
+    /**
+     * Stops tracking and forgets every recorded scope and wait; snapshots are empty until the
+     * next {@link #enable()}.
+     */
+    public static void disable() {
+        Tracking.setEnabled(false);
+    }
+
+    /**
+     * Returns whether tracking is enabled (by {@link #enable()}, or at start-up by the system
+     * property {@code fearless.structure=true}).
+     *
+     * @return whether scopes and waits are being recorded
+     */
+    public static boolean isEnabled() {
+        return Tracking.enabled();
+    }
+
+    /**
+     * Takes a snapshot of at most {@link #DEFAULT_MAX_NODES} nodes.
+     *
+     * @return the snapshot; empty when tracking is disabled
+     */
+    public static StructureSnapshot snapshot() {
+        return snapshot(DEFAULT_MAX_NODES);
+    }
+
+    /**
+     * Takes a snapshot of at most {@code maxNodes} scopes and tasks; what is left out is counted and
+     * stated ({@link StructureSnapshot#truncated()}, {@link ScopeNode#tasksLeftOut()}).
+     *
+     * @param maxNodes the most scopes plus tasks to include
+     * @return the snapshot; empty when tracking is disabled
+     * @throws IllegalArgumentException if {@code maxNodes} is not positive
+     */
+    public static StructureSnapshot snapshot(int maxNodes) {
+        if (maxNodes <= 0) {
+            throw new IllegalArgumentException("maxNodes must be positive: " + maxNodes);
+        }
+        Instant takenAt = Instant.now();
+        long now = System.nanoTime();
+        Set<Thread> deadlocked = new HashSet<>();
+        List<String> cycles = new ArrayList<>();
+        for (Deadlock deadlock : DeadlockWatchdog.findDeadlocks()) {
+            deadlocked.addAll(deadlock.threads());
+            cycles.add(describeCycle(deadlock));
+        }
+        List<Tracking.ScopeView> views = new ArrayList<>(Tracking.scopes());
+        views.sort((a, b) -> Long.compare(a.openedNanos(), b.openedNanos()));   // outer scopes first
+        int budget = maxNodes;
+        int leftOut = 0;
+        Map<Tracking.ScopeView, Draft> drafts = new IdentityHashMap<>();
+        Map<Thread, DraftTask> byThread = new HashMap<>();
+        for (Tracking.ScopeView view : views) {
+            if (budget == 0) {
+                leftOut++;
+                continue;
+            }
+            budget--;
+            Draft draft = new Draft(view);
+            List<Tracking.TaskInfo> infos = new ArrayList<>();
+            draft.tasksLeftOut = view.tasks(budget, infos);
+            budget -= infos.size();
+            for (Tracking.TaskInfo info : infos.reversed()) {              // fork order
+                DraftTask task = new DraftTask(info);
+                draft.tasks.add(task);
+                if (info.thread() != null) {
+                    byThread.put(info.thread(), task);
+                }
+            }
+            drafts.put(view, draft);
+        }
+        List<Draft> roots = new ArrayList<>();
+        for (Draft draft : drafts.values()) {
+            Tracking.ScopeView outer = draft.view.enclosing();
+            Draft parent = outer == null ? null : drafts.get(outer);
+            DraftTask opener = byThread.get(draft.view.owner());
+            if (parent != null && parent != draft) {
+                parent.scopes.add(draft);
+            } else if (opener != null) {
+                opener.scopes.add(draft);
+            } else {
+                roots.add(draft);
+            }
+        }
+        Builder builder = new Builder(now, deadlocked);
+        List<ScopeNode> scopes = new ArrayList<>();
+        for (Draft root : sortedByAge(roots)) {
+            scopes.add(builder.scope(root));
+        }
+        List<String> chains = builder.chains();
+        return new StructureSnapshot(takenAt, scopes, builder.nodes, leftOut > 0 || builder.anyTasksLeftOut,
+                chains, cycles);
+    }
+
+    private static String describeCycle(Deadlock deadlock) {
+        StringBuilder text = new StringBuilder();
+        List<Thread> threads = deadlock.threads();
+        List<String> locks = deadlock.lockLabels();
+        for (int i = 0; i < threads.size(); i++) {
+            text.append(i == 0 ? "" : ", which ").append(i == 0 ? Threads.describe(threads.get(i)) + " " : "")
+                    .append("waits for lock ").append(locks.get(i)).append(" held by ")
+                    .append(Threads.describe(threads.get((i + 1) % threads.size())));
+        }
+        return text.toString();
+    }
+
+    private static List<Draft> sortedByAge(List<Draft> drafts) {
+        List<Draft> sorted = new ArrayList<>(drafts);
+        sorted.sort((a, b) -> Long.compare(a.view.openedNanos(), b.view.openedNanos()));
+        return sorted;
+    }
+
+    /** A scope read from its view, not yet linked into the tree. */
+    private static final class Draft {
+        final Tracking.ScopeView view;
+        final List<DraftTask> tasks = new ArrayList<>();
+        final List<Draft> scopes = new ArrayList<>();
+        boolean tasksLeftOut;
+        boolean built;
+
+        Draft(Tracking.ScopeView view) {
+            this.view = view;
+        }
+    }
+
+    /** A task read from its view. */
+    private static final class DraftTask {
+        final Tracking.TaskInfo info;
+        final List<Draft> scopes = new ArrayList<>();
+
+        DraftTask(Tracking.TaskInfo info) {
+            this.info = info;
+        }
+    }
+
+    /** Turns drafts into immutable nodes and collects who waits for what. */
+    private static final class Builder {
+        private final long now;
+        private final Set<Thread> deadlocked;
+        /** Thread description to the label of its node and its wait, for the wait-for chains. */
+        private final Map<String, Waiter> waiters = new LinkedHashMap<>();
+        int nodes;
+        boolean anyTasksLeftOut;
+
+        Builder(long now, Set<Thread> deadlocked) {
+            this.now = now;
+            this.deadlocked = deadlocked;
+        }
+
+        ScopeNode scope(Draft draft) {
+            draft.built = true;                                            // a cycle of views cannot recurse
+            nodes++;
+            anyTasksLeftOut |= draft.tasksLeftOut;
+            Tracking.ScopeView view = draft.view;
+            String name = view.name() == null ? Telemetry.DEFAULT_NAME : view.name();
+            String label = "scope \"" + name + "\"";
+            Optional<WaitNode> ownerWaits = waitOf(view.owner());
+            String owner = Threads.describe(view.owner());
+            waiters.putIfAbsent(owner, new Waiter("the owner of " + label + " (" + owner + ")", ownerWaits));
+            List<TaskNode> tasks = new ArrayList<>();
+            for (DraftTask task : draft.tasks) {
+                tasks.add(task(task, label));
+            }
+            List<ScopeNode> scopes = new ArrayList<>();
+            for (Draft inner : sortedByAge(draft.scopes)) {
+                if (!inner.built) {
+                    scopes.add(scope(inner));
+                }
+            }
+            String deadline = view.deadline();
+            return new ScopeNode(name, owner, view.policy(), Optional.ofNullable(deadline),
+                    deadline == null ? Optional.empty() : Optional.of(Duration.ofNanos(view.deadlineNanos() - now)),
+                    Duration.ofNanos(Math.max(0L, now - view.openedNanos())), ownerWaits, tasks, draft.tasksLeftOut,
+                    scopes);
+        }
+
+        private TaskNode task(DraftTask draft, String scopeLabel) {
+            nodes++;
+            Tracking.TaskInfo info = draft.info;
+            Thread thread = info.thread();
+            long id = thread == null ? 0L : thread.threadId();
+            Optional<WaitNode> wait = thread == null ? Optional.empty() : waitOf(thread);
+            if (thread != null) {
+                waiters.put(Threads.describe(thread), new Waiter("task #" + id + " in " + scopeLabel, wait));
+            }
+            List<ScopeNode> scopes = new ArrayList<>();
+            for (Draft inner : sortedByAge(draft.scopes)) {
+                if (!inner.built) {
+                    scopes.add(scope(inner));
+                }
+            }
+            return new TaskNode(id, Task.State.valueOf(info.state()), info.daemon(),
+                    thread == null ? Optional.empty() : Optional.of(Threads.describe(thread)),
+                    info.forkNanos() == 0L ? Optional.empty() : Optional.of(Duration.ofNanos(now - info.forkNanos())),
+                    wait, scopes);
+        }
+
+        private Optional<WaitNode> waitOf(Thread thread) {
+            Tracking.Wait wait = Tracking.waitOf(thread);
+            if (wait == null) {
+                return Optional.empty();
+            }
+            Thread holder = wait.currentHolder();
+            return Optional.of(new WaitNode(WaitKind.valueOf(wait.kind().name()), wait.target(),
+                    holder == null ? Optional.empty() : Optional.of(Threads.describe(holder)),
+                    wait.sinceNanos() == 0L ? Optional.empty() : Optional.of(Duration.ofNanos(now - wait.sinceNanos())),
+                    deadlocked.contains(thread)));
+        }
+
+        /** One line per blocked task: its wait, then its holder's wait, and so on. */
+        List<String> chains() {
+            List<String> chains = new ArrayList<>();
+            for (Map.Entry<String, Waiter> entry : waiters.entrySet()) {
+                Waiter start = entry.getValue();
+                if (start.waits.isEmpty() || !start.label.startsWith("task ")) {
+                    continue;
+                }
+                StringBuilder line = new StringBuilder(start.label);
+                Set<String> seen = new HashSet<>();
+                seen.add(entry.getKey());
+                Waiter at = start;
+                for (int hop = 0; at != null && at.waits.isPresent() && hop < MAX_CHAIN; hop++) {
+                    WaitNode wait = at.waits.get();
+                    line.append(hop == 0 ? " " : ", which ").append(StructureSnapshot.describeWait(wait));
+                    if (wait.holder().isEmpty()) {
+                        line.append(StructureSnapshot.waited(wait));
+                        break;
+                    }
+                    Waiter holder = waiters.get(wait.holder().get());
+                    line.append(wait.kind() == WaitKind.JOIN ? " run by " : " held by ")
+                            .append(holder == null ? wait.holder().get() : holder.label)
+                            .append(StructureSnapshot.waited(wait));
+                    if (holder == null || !seen.add(wait.holder().get())) {
+                        if (holder != null) {
+                            line.append(" (a cycle)");
+                        }
+                        break;
+                    }
+                    at = holder;
+                }
+                if (start.waits.get().inDeadlock()) {
+                    line.append(" [DEADLOCK]");
+                }
+                chains.add(line.toString());
+            }
+            return chains;
+        }
+    }
+
+    private record Waiter(String label, Optional<WaitNode> waits) {
+    }
+}
