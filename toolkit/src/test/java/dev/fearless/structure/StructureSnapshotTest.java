@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Issue 21: the snapshot shows nested scopes, running tasks and what each blocked task waits for. */
 @Timeout(120)
-class StructureTest {
+class StructureSnapshotTest {
 
     @BeforeEach
     void enable() {
