@@ -983,8 +983,9 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      * interrupted.
      */
     private boolean awaitTasks(boolean interruptible, boolean joinable) throws InterruptedException {
-        Tracking.Wait wait = Tracking.enabled() ? Tracking.begin(Tracking.Kind.SCOPE_JOIN,
-                "scope \"" + telemetryName + "\"", null) : null;
+        View view = tracked;
+        Tracking.Wait wait = view != null && Tracking.enabled()
+                ? Tracking.begin(Tracking.Kind.SCOPE_JOIN, view.label, null) : null;
         try {
             return awaitTasks0(interruptible, joinable);
         } finally {
@@ -1264,10 +1265,13 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
     private static final class View extends Tracking.ScopeView {
         private final Scope<?, ?> scope;
         private final long registeredNanos;
+        /** The target of the owner's join wait. */
+        final String label;
 
         View(Scope<?, ?> scope, long registeredNanos) {
             this.scope = scope;
             this.registeredNanos = registeredNanos;
+            this.label = "scope \"" + scope.telemetryName + "\"";
         }
 
         @Override

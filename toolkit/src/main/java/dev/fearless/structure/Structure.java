@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Structure tracking: while enabled, every scope opened records itself, and threads blocked on a
@@ -135,8 +136,9 @@ public final class Structure {
             for (Tracking.TaskInfo info : infos.reversed()) {              // fork order
                 DraftTask task = new DraftTask(info);
                 draft.tasks.add(task);
-                if (info.thread() != null) {
-                    byThread.put(info.thread(), task);
+                Thread thread = info.thread();
+                if (thread != null) {
+                    byThread.put(thread, task);
                 }
             }
             drafts.put(view, draft);
@@ -149,6 +151,9 @@ public final class Structure {
             if (parent != null && parent != draft) {
                 parent.scopes.add(draft);
             } else if (opener != null) {
+                if (opener.scopes == null) {
+                    opener.scopes = new ArrayList<>();
+                }
                 opener.scopes.add(draft);
             } else {
                 roots.add(draft);
@@ -198,7 +203,7 @@ public final class Structure {
     /** A task read from its view. */
     private static final class DraftTask {
         final Tracking.TaskInfo info;
-        final List<Draft> scopes = new ArrayList<>();
+        @Nullable List<Draft> scopes;                                      // allocated for the few that open scopes
 
         DraftTask(Tracking.TaskInfo info) {
             this.info = info;
@@ -209,8 +214,8 @@ public final class Structure {
     private static final class Builder {
         private final long now;
         private final Set<Thread> deadlocked;
-        /** Thread description to the label of its node and its wait, for the wait-for chains. */
-        private final Map<String, Waiter> waiters = new LinkedHashMap<>();
+        /** Each task's (and scope owner's) thread to its node's label and wait, for the wait-for chains. */
+        private final Map<Thread, Waiter> waiters = new LinkedHashMap<>();
         int nodes;
         boolean anyTasksLeftOut;
 
@@ -224,12 +229,14 @@ public final class Structure {
             nodes++;
             anyTasksLeftOut |= draft.tasksLeftOut;
             Tracking.ScopeView view = draft.view;
-            String name = view.name() == null ? Telemetry.DEFAULT_NAME : view.name();
+            String viewName = view.name();
+            String name = viewName == null ? Telemetry.DEFAULT_NAME : viewName;
             String label = "scope \"" + name + "\"";
-            Optional<WaitNode> ownerWaits = waitOf(view.owner());
+            Tracking.Wait ownerWait = Tracking.waitOf(view.owner());
+            Optional<WaitNode> ownerWaits = node(view.owner(), ownerWait);
             String owner = Threads.describe(view.owner());
-            waiters.putIfAbsent(owner, new Waiter("the owner of " + label + " (" + owner + ")", ownerWaits));
-            List<TaskNode> tasks = new ArrayList<>();
+            waiters.putIfAbsent(view.owner(), new Waiter(-1L, label, owner, ownerWaits, holderOf(ownerWait)));
+            List<TaskNode> tasks = new ArrayList<>(draft.tasks.size());
             for (DraftTask task : draft.tasks) {
                 tasks.add(task(task, label));
             }
@@ -251,24 +258,33 @@ public final class Structure {
             Tracking.TaskInfo info = draft.info;
             Thread thread = info.thread();
             long id = thread == null ? 0L : thread.threadId();
-            Optional<WaitNode> wait = thread == null ? Optional.empty() : waitOf(thread);
+            Optional<WaitNode> waits = Optional.empty();
+            Optional<String> described = Optional.empty();
             if (thread != null) {
-                waiters.put(Threads.describe(thread), new Waiter("task #" + id + " in " + scopeLabel, wait));
+                Tracking.Wait wait = Tracking.waitOf(thread);
+                waits = node(thread, wait);
+                described = Optional.of(Threads.describe(thread));
+                waiters.put(thread, new Waiter(id, scopeLabel, described.get(), waits, holderOf(wait)));
             }
-            List<ScopeNode> scopes = new ArrayList<>();
-            for (Draft inner : sortedByAge(draft.scopes)) {
-                if (!inner.built) {
-                    scopes.add(scope(inner));
+            List<ScopeNode> scopes = List.of();
+            if (draft.scopes != null) {
+                scopes = new ArrayList<>();
+                for (Draft inner : sortedByAge(draft.scopes)) {
+                    if (!inner.built) {
+                        scopes.add(scope(inner));
+                    }
                 }
             }
-            return new TaskNode(id, Task.State.valueOf(info.state()), info.daemon(),
-                    thread == null ? Optional.empty() : Optional.of(Threads.describe(thread)),
+            return new TaskNode(id, Task.State.valueOf(info.state()), info.daemon(), described,
                     info.forkNanos() == 0L ? Optional.empty() : Optional.of(Duration.ofNanos(now - info.forkNanos())),
-                    wait, scopes);
+                    waits, scopes);
         }
 
-        private Optional<WaitNode> waitOf(Thread thread) {
-            Tracking.Wait wait = Tracking.waitOf(thread);
+        private static @Nullable Thread holderOf(Tracking.@Nullable Wait wait) {
+            return wait == null ? null : wait.currentHolder();
+        }
+
+        private Optional<WaitNode> node(Thread thread, Tracking.@Nullable Wait wait) {
             if (wait == null) {
                 return Optional.empty();
             }
@@ -279,30 +295,34 @@ public final class Structure {
                     deadlocked.contains(thread)));
         }
 
-        /** One line per blocked task: its wait, then its holder's wait, and so on. */
+        /**
+         * One line per blocked task whose wait has a known holder: its wait, the holder, what the
+         * holder waits for, and so on (a wait without a holder is in the tree already).
+         */
         List<String> chains() {
             List<String> chains = new ArrayList<>();
-            for (Map.Entry<String, Waiter> entry : waiters.entrySet()) {
+            for (Map.Entry<Thread, Waiter> entry : waiters.entrySet()) {
                 Waiter start = entry.getValue();
-                if (start.waits.isEmpty() || !start.label.startsWith("task ")) {
+                if (start.id < 0 || start.holder == null || start.waits.isEmpty()) {
                     continue;
                 }
-                StringBuilder line = new StringBuilder(start.label);
-                Set<String> seen = new HashSet<>();
+                StringBuilder line = new StringBuilder(start.label());
+                Set<Thread> seen = new HashSet<>();
                 seen.add(entry.getKey());
                 Waiter at = start;
-                for (int hop = 0; at != null && at.waits.isPresent() && hop < MAX_CHAIN; hop++) {
+                for (int hop = 0; at.waits.isPresent() && hop < MAX_CHAIN; hop++) {
                     WaitNode wait = at.waits.get();
                     line.append(hop == 0 ? " " : ", which ").append(StructureSnapshot.describeWait(wait));
-                    if (wait.holder().isEmpty()) {
+                    Thread holderThread = at.holder;
+                    if (holderThread == null) {
                         line.append(StructureSnapshot.waited(wait));
                         break;
                     }
-                    Waiter holder = waiters.get(wait.holder().get());
+                    Waiter holder = waiters.get(holderThread);
                     line.append(wait.kind() == WaitKind.JOIN ? " run by " : " held by ")
-                            .append(holder == null ? wait.holder().get() : holder.label)
+                            .append(holder == null ? Threads.describe(holderThread) : holder.label())
                             .append(StructureSnapshot.waited(wait));
-                    if (holder == null || !seen.add(wait.holder().get())) {
+                    if (holder == null || !seen.add(holderThread)) {
                         if (holder != null) {
                             line.append(" (a cycle)");
                         }
@@ -319,6 +339,12 @@ public final class Structure {
         }
     }
 
-    private record Waiter(String label, Optional<WaitNode> waits) {
+    /** A thread's node: a task (id >= 0) or a scope's owner (id -1), with its wait and the wait's holder. */
+    private record Waiter(long id, String scopeLabel, String thread, Optional<WaitNode> waits,
+            @Nullable Thread holder) {
+
+        String label() {
+            return id < 0 ? "the owner of " + scopeLabel + " (" + thread + ")" : "task #" + id + " in " + scopeLabel;
+        }
     }
 }

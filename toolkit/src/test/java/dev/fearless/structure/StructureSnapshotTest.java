@@ -198,6 +198,23 @@ class StructureSnapshotTest {
     }
 
     @Test
+    void aScopeOpenedInsideAnotherOnTheSameThreadHangsBelowIt() throws Exception {
+        try (var outer = Scope.builder().name("outer").timeout(Duration.ofMinutes(5)).open()) {
+            try (var inner = Scope.builder().name("inner-same-thread").open()) {
+                StructureSnapshot snapshot = Structure.snapshot();
+                ScopeNode node = scope(snapshot, "outer").orElseThrow(() -> new AssertionError(snapshot.toText()));
+                assertEquals(List.of("inner-same-thread"), node.scopes().stream().map(ScopeNode::name).toList());
+                assertTrue(scope(snapshot, "inner-same-thread").isEmpty(), "not a root as well");
+                assertEquals("timeout PT5M", node.deadline().orElseThrow());
+                assertTrue(node.remaining().orElseThrow().compareTo(Duration.ofMinutes(5)) <= 0);
+                assertEquals(dev.fearless.internal.Threads.current(), node.owner());
+                inner.join();
+            }
+            outer.join();
+        }
+    }
+
+    @Test
     void nothingIsRecordedWhileDisabled() throws Exception {
         Structure.disable();
         assertFalse(Structure.isEnabled());
