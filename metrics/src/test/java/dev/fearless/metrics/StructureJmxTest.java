@@ -43,7 +43,7 @@ class StructureJmxTest {
         try (var scope = Scope.builder().name("jmx-crawl").threadFactory(threads).open()) {
             scope.fork(jobs::receive);                                      // blocks: nobody sends yet
             await().atMost(Duration.ofSeconds(30)).until(() -> ((String) server.invoke(StructureJmx.NAME,
-                    "snapshotText", null, null)).contains("waits for channel jobs (receive)"));
+                    "snapshotText", null, null)).contains("waits for channel jobs (receive, rendezvous)"));
             String text = (String) server.invoke(StructureJmx.NAME, "snapshotText", null, null);
             assertTrue(text.contains("scope \"jmx-crawl\""), text);
             String json = (String) server.invoke(StructureJmx.NAME, "snapshotJson", null, null);

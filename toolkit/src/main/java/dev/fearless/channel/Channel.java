@@ -576,8 +576,7 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
         boolean send = queue == senders;
         TelemetryListener listener = Telemetry.listener();
         long start = listener != null || timeoutNanos != FOREVER ? System.nanoTime() : 0L;
-        Tracking.Wait wait = Tracking.enabled()
-                ? Tracking.begin(send ? Tracking.Kind.CHANNEL_SEND : Tracking.Kind.CHANNEL_RECEIVE, name, null) : null;
+        Tracking.Wait wait = Tracking.enabled() ? Tracking.channel(send, this) : null;
         int state = waiter.await(spin, deadline(start, timeoutNanos));
         Tracking.end(wait);                          // structure tracking; await returns, never throws
         if (state < 0) {

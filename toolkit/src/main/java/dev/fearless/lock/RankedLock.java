@@ -78,7 +78,7 @@ public abstract sealed class RankedLock implements Lock
         Tracking.lockWaits(thread -> {
             RankedLock lock = WAITING.get(thread);
             return lock == null ? null
-                    : new Tracking.Wait(Tracking.Kind.LOCK, lock.ranking.label(), null, lock::owner, 0L);
+                    : new Tracking.Wait(Tracking.Kind.LOCK, lock.ranking.label(), null, lock::owner, null, 0L);
         });
     }
 

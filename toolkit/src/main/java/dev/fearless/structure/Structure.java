@@ -291,7 +291,7 @@ public final class Structure {
             Thread holder = wait.currentHolder();
             return Optional.of(new WaitNode(WaitKind.valueOf(wait.kind().name()), wait.target(),
                     holder == null ? Optional.empty() : Optional.of(Threads.describe(holder)),
-                    wait.sinceNanos() == 0L ? Optional.empty() : Optional.of(Duration.ofNanos(now - wait.sinceNanos())),
+                    Optional.ofNullable(wait.currentDetail()), wait.sinceNanos() == 0L ? Optional.empty() : Optional.of(Duration.ofNanos(now - wait.sinceNanos())),
                     deadlocked.contains(thread)));
         }
 

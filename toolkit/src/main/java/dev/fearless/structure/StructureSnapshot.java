@@ -15,7 +15,7 @@ import java.util.Optional;
  * StructureSnapshot snapshot = Structure.snapshot();
  * snapshot.waitChains().forEach(System.out::println);
  * // task #41 in scope "crawl" waits for lock acc-3#7 held by task #42 in scope "crawl",
- * //     which waits for channel orders (send)
+ * //     which waits for channel orders (send, 16/16 buffered)
  * }</pre>
  *
  * <p>Instances are immutable and safe to share between threads.
@@ -156,12 +156,13 @@ public final class StructureSnapshot {
         return wait.holder().map(h -> (wait.kind() == WaitKind.JOIN ? " run by " : " held by ") + h).orElse("");
     }
 
-    /** "waits for lock acc#3", "waits for channel orders (send)", with the time waited if known. */
+    /** "waits for lock acc#3", "waits for channel orders (send, 16/16 buffered)"; the time waited is added apart. */
     static String describeWait(WaitNode wait) {
         String what = switch (wait.kind()) {
             case LOCK -> "lock " + wait.target();
-            case CHANNEL_SEND -> "channel " + wait.target() + " (send)";
-            case CHANNEL_RECEIVE -> "channel " + wait.target() + " (receive)";
+            case CHANNEL_SEND -> "channel " + wait.target() + " (send" + wait.detail().map(d -> ", " + d).orElse("") + ")";
+            case CHANNEL_RECEIVE -> "channel " + wait.target() + " (receive" + wait.detail().map(d -> ", " + d).orElse("")
+                    + ")";
             case JOIN -> "the end of " + wait.target();
             case SCOPE_JOIN -> "the tasks of " + wait.target();
         };
@@ -182,7 +183,7 @@ public final class StructureSnapshot {
      * "waitChains": [...], "deadlocks": [...]}}; a scope has {@code name, owner, policy,
      * deadline, remainingMillis, ageMillis, ownerWaits, tasks, tasksLeftOut, scopes}, a task
      * {@code id, state, daemon, thread, ageMillis, waitsFor, scopes}, a wait {@code kind, target,
-     * holder, waitedMillis, inDeadlock}; absent values are {@code null}.
+     * holder, detail, waitedMillis, inDeadlock}; absent values are {@code null}.
      *
      * @return the JSON text
      */
@@ -249,6 +250,8 @@ public final class StructureSnapshot {
         string(out, wait.target());
         out.append(",\"holder\":");
         string(out, wait.holder());
+        out.append(",\"detail\":");
+        string(out, wait.detail());
         out.append(",\"waitedMillis\":").append(wait.waited().map(d -> String.valueOf(d.toMillis())).orElse("null"))
                 .append(",\"inDeadlock\":").append(wait.inDeadlock()).append('}');
     }

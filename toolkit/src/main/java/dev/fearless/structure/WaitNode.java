@@ -16,10 +16,13 @@ import java.util.Optional;
  * @param target its description: a lock's label ({@code name#rank}), a channel's name, the
  *     awaited task or scope
  * @param holder the thread that holds the lock or runs the awaited task, when known
+ * @param detail more about the target as the snapshot found it: a channel's fill
+ *     ({@code "16/16 buffered"}, {@code "rendezvous"}, {@code "3 buffered, unbounded"})
  * @param waited how long the thread has waited, when known (lock waits do not record it)
  * @param inDeadlock whether the deadlock watchdog found this thread in a deadlock cycle
  */
-public record WaitNode(WaitKind kind, String target, Optional<String> holder, Optional<Duration> waited,
+public record WaitNode(WaitKind kind, String target, Optional<String> holder, Optional<String> detail,
+        Optional<Duration> waited,
         boolean inDeadlock) {
 
     /**
@@ -28,6 +31,7 @@ public record WaitNode(WaitKind kind, String target, Optional<String> holder, Op
      * @param kind what kind of thing is waited for
      * @param target its description
      * @param holder the holder's description, or empty
+     * @param detail the detail, or empty
      * @param waited how long it has waited, or empty
      * @param inDeadlock whether it is in a deadlock cycle
      * @throws NullPointerException if an argument is null
@@ -36,6 +40,7 @@ public record WaitNode(WaitKind kind, String target, Optional<String> holder, Op
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(holder, "holder");
+        Objects.requireNonNull(detail, "detail");
         Objects.requireNonNull(waited, "waited");
     }
 }

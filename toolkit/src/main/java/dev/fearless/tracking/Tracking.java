@@ -1,5 +1,6 @@
 package dev.fearless.tracking;
 
+import dev.fearless.telemetry.ChannelState;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -65,10 +66,12 @@ public final class Tracking {
      * @param target a description of it (a lock's or channel's name, a task or a scope)
      * @param holder the thread that holds or will release it, when known at the start of the wait
      * @param holderReader reads the current holder at snapshot time (locks), or null
+     * @param detailReader reads a detail at snapshot time (a channel's fill), or null
      * @param sinceNanos {@link System#nanoTime()} at the start of the wait, or 0 when unknown
      */
     public record Wait(Kind kind, String target, @Nullable Thread holder,
-            @Nullable Supplier<@Nullable Thread> holderReader, long sinceNanos) {
+            @Nullable Supplier<@Nullable Thread> holderReader, @Nullable Supplier<String> detailReader,
+            long sinceNanos) {
 
         /**
          * Checks the components.
@@ -77,6 +80,7 @@ public final class Tracking {
          * @param target a description of it
          * @param holder the holding thread, or null
          * @param holderReader the holder reader, or null
+         * @param detailReader the detail reader, or null
          * @param sinceNanos the start of the wait, or 0
          * @throws NullPointerException if {@code kind} or {@code target} is null
          */
@@ -93,6 +97,16 @@ public final class Tracking {
         public @Nullable Thread currentHolder() {
             Supplier<@Nullable Thread> reader = holderReader;
             return reader == null ? holder : reader.get();
+        }
+
+        /**
+         * Returns the detail now, if this wait has one.
+         *
+         * @return for example {@code "16/16 buffered"}, or null
+         */
+        public @Nullable String currentDetail() {
+            Supplier<String> reader = detailReader;
+            return reader == null ? null : reader.get();
         }
     }
 
@@ -235,7 +249,30 @@ public final class Tracking {
      * @return the wait, to pass to {@link #end(Wait)}
      */
     public static Wait begin(Kind kind, String target, @Nullable Thread holder) {
-        Wait wait = new Wait(kind, target, holder, null, System.nanoTime());
+        return put(new Wait(kind, target, holder, null, null, System.nanoTime()));
+    }
+
+    /**
+     * Records that the calling thread starts waiting to send to or receive from {@code channel};
+     * call only when {@link #enabled()}. Snapshots show the channel's fill as they find it.
+     *
+     * @param send whether it waits to send (else to receive)
+     * @param channel the channel
+     * @return the wait, to pass to {@link #end(Wait)}
+     */
+    public static Wait channel(boolean send, ChannelState channel) {
+        return put(new Wait(send ? Kind.CHANNEL_SEND : Kind.CHANNEL_RECEIVE, channel.name(), null, null,
+                () -> fill(channel), System.nanoTime()));
+    }
+
+    private static String fill(ChannelState channel) {
+        int capacity = channel.capacity();
+        int size = channel.size();
+        return capacity == 0 ? "rendezvous"
+                : capacity == Integer.MAX_VALUE ? size + " buffered, unbounded" : size + "/" + capacity + " buffered";
+    }
+
+    private static Wait put(Wait wait) {
         WAITS.put(Thread.currentThread(), wait);
         return wait;
     }

@@ -93,6 +93,7 @@ class StructureSnapshotTest {
 
             TaskNode sender = taskWaiting(scope, WaitKind.CHANNEL_SEND);
             assertEquals("orders", sender.waitsFor().orElseThrow().target());
+            assertEquals(Optional.of("1/1 buffered"), sender.waitsFor().orElseThrow().detail());
 
             TaskNode locker = taskWaiting(scope, WaitKind.LOCK);
             WaitNode lock = locker.waitsFor().orElseThrow();
@@ -119,7 +120,7 @@ class StructureSnapshotTest {
             String chain = snapshot.waitChains().stream().filter(line -> line.startsWith("task #" + locker.id()))
                     .findFirst().orElseThrow(() -> new AssertionError(snapshot.waitChains().toString()));
             assertEquals("task #" + locker.id() + " in scope \"crawl\" waits for lock " + lock.target()
-                    + " held by task #" + sender.id() + " in scope \"crawl\", which waits for channel orders (send)",
+                    + " held by task #" + sender.id() + " in scope \"crawl\", which waits for channel orders (send, 1/1 buffered)",
                     chain.replaceAll(" for \\d+\\.\\d+s", ""));
             String joinChain = "task #" + joiner.id() + " in scope \"crawl\" waits for the end of a task in scope"
                     + " \"crawl\" run by task #" + sleeping.id() + " in scope \"crawl\" for ";
