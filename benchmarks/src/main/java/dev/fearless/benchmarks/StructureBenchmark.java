@@ -40,7 +40,7 @@ public class StructureBenchmark {
     @State(Scope.Benchmark)
     public static class Tree {
         /** How many live tasks the scope holds. */
-        @Param({"1000", "10000"})
+        @Param({"1000", "10000", "100000"})
         public int tasks;
 
         private final CountDownLatch ready = new CountDownLatch(1);

@@ -1286,7 +1286,13 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
 
         @Override
         public String policy() {
-            return String.valueOf(scope.policy);
+            try {                                    // user code: a broken toString must not break snapshots
+                return String.valueOf(scope.policy);
+            } catch (VirtualMachineError fatal) {
+                throw fatal;
+            } catch (Throwable broken) {
+                return scope.policy.getClass().getName() + " (its toString() threw " + broken + ")";
+            }
         }
 
         @Override

@@ -10,6 +10,7 @@ import dev.fearless.channel.Channel;
 import dev.fearless.handle.LockGuard;
 import dev.fearless.handle.Shared;
 import dev.fearless.lock.OrderedLock;
+import dev.fearless.scope.Policy;
 import dev.fearless.scope.Scope;
 import dev.fearless.scope.ScopeCancelledException;
 import dev.fearless.scope.Task;
@@ -212,6 +213,26 @@ class StructureSnapshotTest {
                 inner.join();
             }
             outer.join();
+        }
+    }
+
+    @Test
+    void aPolicyWhoseToStringThrowsDoesNotBreakTheSnapshot() throws Exception {
+        Policy<Object, String> broken = new Policy<>() {
+            @Override
+            public String result() {
+                return "done";
+            }
+
+            @Override
+            public String toString() {
+                throw new IllegalStateException("broken toString");
+            }
+        };
+        try (var scope = Scope.builder().name("odd-policy").policy(broken).open()) {
+            ScopeNode node = scope(Structure.snapshot(), "odd-policy").orElseThrow();
+            assertTrue(node.policy().contains("broken toString"), node.policy());
+            assertEquals("done", scope.join());
         }
     }
 
