@@ -211,6 +211,9 @@ final class ScopeTask<T extends @Nullable Object> implements Task<T>, Runnable {
             return true;
         }
         scope.permitWait(1);
+        Tracking.Wait wait = Tracking.enabled()
+                ? Tracking.begin(Tracking.Kind.PERMIT, "a maxConcurrency permit of scope \"" + scope.name() + "\"", null)
+                : null;
         try {
             permits.acquire();
             permitHeld = true;
@@ -221,6 +224,7 @@ final class ScopeTask<T extends @Nullable Object> implements Task<T>, Runnable {
             }
             return false;
         } finally {
+            Tracking.end(wait);
             scope.permitWait(-1);
         }
     }

@@ -37,9 +37,9 @@ import org.jspecify.annotations.Nullable;
  * {@link #enable()} is not shown, nor are its tasks); their running tasks (ended tasks are
  * left out); and these waits: a lock ({@code OrderedLock}, {@code OrderedReadWriteLock} views and
  * the lock of every {@code Shared} and {@code SharedRw} handle) with its current holder, a plain
- * channel send or receive, {@code Task.join()} and a scope owner's {@code join()}/{@code close()}.
- * Not yet seen: {@code Select}, executor permits, {@code Bridge.await} stages, a scope's
- * {@code maxConcurrency} permits, and the locks a thread holds.
+ * channel send or receive, {@code Task.join()}, a scope owner's {@code join()}/{@code close()} and
+ * a task waiting for a permit of its scope's {@code maxConcurrency}. Not yet seen: {@code Select},
+ * executor permits, {@code Bridge.await} stages, and the locks a thread holds.
  *
  * <p><b>Cost.</b> Disabled, each recording site costs one volatile read. Enabled, opening a scope
  * adds one small object to a concurrent set, a fork reads the clock, and a blocking join or

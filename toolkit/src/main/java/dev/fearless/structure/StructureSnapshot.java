@@ -165,6 +165,7 @@ public final class StructureSnapshot {
                     + ")";
             case JOIN -> "the end of " + wait.target();
             case SCOPE_JOIN -> "the tasks of " + wait.target();
+            case PERMIT -> wait.target();
         };
         return "waits for " + what;
     }

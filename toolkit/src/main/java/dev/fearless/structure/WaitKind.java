@@ -19,5 +19,7 @@ public enum WaitKind {
     /** The end of another task ({@code Task.join()}). */
     JOIN,
     /** The end of a scope's tasks (the owner in {@code Scope.join()} or {@code close()}). */
-    SCOPE_JOIN
+    SCOPE_JOIN,
+    /** A permit of a scope's {@code maxConcurrency} limit ({@code WhenFull.WAIT}), before the task's body runs. */
+    PERMIT
 }

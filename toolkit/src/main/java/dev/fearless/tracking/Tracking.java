@@ -56,7 +56,9 @@ public final class Tracking {
         /** The end of a task ({@code Task.join()}). */
         JOIN,
         /** The end of a scope's tasks ({@code Scope.join()} or {@code close()}). */
-        SCOPE_JOIN
+        SCOPE_JOIN,
+        /** A permit of a scope's {@code maxConcurrency} limit, before the task's body runs. */
+        PERMIT
     }
 
     /**

@@ -164,6 +164,27 @@ class StructureSnapshotTest {
         }
     }
 
+    @ParameterizedTest(name = "virtual={0}")
+    @ValueSource(booleans = {true, false})
+    void aTaskWaitingForAMaxConcurrencyPermitSaysSo(boolean virtual) throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (var limited = Scope.builder().name("limited").maxConcurrency(1).threadFactory(factory(virtual)).open()) {
+            limited.fork(() -> {
+                release.await();                                           // holds the only permit
+                return "first";
+            });
+            limited.fork(() -> "second");                                  // waits for the permit
+            StructureSnapshot snapshot = awaitSnapshot(s -> scope(s, "limited").map(scope -> scope.tasks().stream()
+                    .anyMatch(t -> t.waitsFor().map(w -> w.kind() == WaitKind.PERMIT).orElse(false))).orElse(false));
+            TaskNode waiting = taskWaiting(scope(snapshot, "limited").orElseThrow(), WaitKind.PERMIT);
+            assertEquals("a maxConcurrency permit of scope \"limited\"", waiting.waitsFor().orElseThrow().target());
+            assertTrue(snapshot.toText().contains("waits for a maxConcurrency permit of scope \"limited\""),
+                    snapshot.toText());
+            release.countDown();
+            limited.join();
+        }
+    }
+
     private static Object takeThenWait(OrderedLock first, OrderedLock second, CountDownLatch bothHold)
             throws InterruptedException {
         first.lockInterruptibly();
