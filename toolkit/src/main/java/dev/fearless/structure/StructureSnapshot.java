@@ -111,7 +111,7 @@ public final class StructureSnapshot {
                     : "  structure tracking is disabled (Structure.enable() or -Dfearless.structure=true)\n");
         }
         for (ScopeNode scope : scopes) {
-            text(out, scope, "  ");
+            text(out, scope, "  ", true);
         }
         if (!waitChains.isEmpty()) {
             out.append("\nWait-for chains:\n");
@@ -124,14 +124,17 @@ public final class StructureSnapshot {
         return out.toString();
     }
 
-    private static void text(StringBuilder out, ScopeNode scope, String indent) {
+    /** Writes one scope; {@code ownerLine} is false below a task, whose own wait line says the same. */
+    private static void text(StringBuilder out, ScopeNode scope, String indent, boolean ownerLine) {
         out.append(indent).append("scope \"").append(scope.name()).append("\" owner ").append(scope.owner())
                 .append(", ").append(scope.policy());
         scope.deadline().ifPresent(deadline -> out.append(", ").append(deadline));
         scope.remaining().ifPresent(left -> out.append(" (").append(seconds(left)).append(" left)"));
         out.append(", open ").append(seconds(scope.age())).append('\n');
-        scope.ownerWaits().ifPresent(wait -> out.append(indent).append("  owner ").append(describeWait(wait))
-                .append(holder(wait)).append(waited(wait)).append('\n'));
+        if (ownerLine) {
+            scope.ownerWaits().ifPresent(wait -> out.append(indent).append("  owner ").append(describeWait(wait))
+                    .append(holder(wait)).append(waited(wait)).append('\n'));
+        }
         for (TaskNode task : scope.tasks()) {
             out.append(indent).append("  task #").append(task.id()).append(' ').append(task.state())
                     .append(task.daemon() ? " daemon" : "");
@@ -141,14 +144,14 @@ public final class StructureSnapshot {
             task.waitsFor().ifPresent(wait -> out.append(indent).append("    ").append(describeWait(wait))
                     .append(holder(wait)).append(waited(wait)).append(wait.inDeadlock() ? " [DEADLOCK]" : "").append('\n'));
             for (ScopeNode inner : task.scopes()) {
-                text(out, inner, indent + "    ");
+                text(out, inner, indent + "    ", false);
             }
         }
         if (scope.tasksLeftOut()) {
             out.append(indent).append("  ... more running tasks left out (size bound)\n");
         }
         for (ScopeNode inner : scope.scopes()) {
-            text(out, inner, indent + "  ");
+            text(out, inner, indent + "  ", true);
         }
     }
 
