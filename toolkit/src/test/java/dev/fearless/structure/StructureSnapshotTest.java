@@ -168,11 +168,14 @@ class StructureSnapshotTest {
     @ValueSource(booleans = {true, false})
     void aTaskWaitingForAMaxConcurrencyPermitSaysSo(boolean virtual) throws Exception {
         CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch holding = new CountDownLatch(1);
         try (var limited = Scope.builder().name("limited").maxConcurrency(1).threadFactory(factory(virtual)).open()) {
             limited.fork(() -> {
-                release.await();                                           // holds the only permit
+                holding.countDown();                                       // runs: holds the only permit
+                release.await();
                 return "first";
             });
+            holding.await();                                               // else the second could take it first
             limited.fork(() -> "second");                                  // waits for the permit
             StructureSnapshot snapshot = awaitSnapshot(s -> scope(s, "limited").map(scope -> scope.tasks().stream()
                     .anyMatch(t -> t.waitsFor().map(w -> w.kind() == WaitKind.PERMIT).orElse(false))).orElse(false));
