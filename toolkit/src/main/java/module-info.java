@@ -10,7 +10,8 @@
  *   <li>{@link dev.fearless.lock} — ordered multi-lock and the lock-order checker;</li>
  *   <li>{@link dev.fearless.bridge} — virtual-thread executors and the async bridge;</li>
  *   <li>{@link dev.fearless.telemetry} — the listener SPI;</li>
- *   <li>{@link dev.fearless.context} — the context-propagation SPI.</li>
+ *   <li>{@link dev.fearless.context} — the context-propagation SPI;</li>
+ *   <li>{@link dev.fearless.structure} — the live view of scopes, tasks and their waits.</li>
  * </ul>
  */
 module dev.fearless {
@@ -24,7 +25,8 @@ module dev.fearless {
     exports dev.fearless.bridge;
     exports dev.fearless.telemetry;
     exports dev.fearless.context;
-    // dev.fearless.internal is deliberately not exported.
+    exports dev.fearless.structure;
+    // dev.fearless.internal and dev.fearless.tracking are deliberately not exported.
 
     uses dev.fearless.context.ContextPropagator;
 }

@@ -7,6 +7,7 @@ import dev.fearless.telemetry.ChannelState;
 import dev.fearless.telemetry.Outcome;
 import dev.fearless.telemetry.Telemetry;
 import dev.fearless.telemetry.TelemetryListener;
+import dev.fearless.tracking.Tracking;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -901,7 +902,9 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
         boolean send = queue == senders;
         TelemetryListener listener = Telemetry.listener();
         long start = listener != null || timeoutNanos != FOREVER ? System.nanoTime() : 0L;
+        Tracking.Wait wait = Tracking.enabled() ? Tracking.channel(send, this) : null;
         int state = waiter.await(spin, deadline(start, timeoutNanos));
+        Tracking.end(wait);                          // structure tracking; await returns, never throws
         if (state < 0) {
             if (cancel(waiter, queue)) {
                 if (state == Waiter.INTERRUPTED) {

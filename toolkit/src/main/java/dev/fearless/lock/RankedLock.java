@@ -4,6 +4,7 @@ import dev.fearless.internal.Durations;
 import dev.fearless.telemetry.Outcome;
 import dev.fearless.telemetry.Telemetry;
 import dev.fearless.telemetry.TelemetryListener;
+import dev.fearless.tracking.Tracking;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -72,6 +73,14 @@ public abstract sealed class RankedLock implements Lock
 
     /** Threads blocked in an acquisition (or a condition wait) of one of these locks. */
     static final ConcurrentHashMap<Thread, RankedLock> WAITING = new ConcurrentHashMap<>();
+
+    static {                                     // structure snapshots read lock waits from WAITING
+        Tracking.lockWaits(thread -> {
+            RankedLock lock = WAITING.get(thread);
+            return lock == null ? null
+                    : new Tracking.Wait(Tracking.Kind.LOCK, lock.ranking.label(), null, lock::owner, null, 0L);
+        });
+    }
 
     final Ranking ranking;
     /** The outermost acquisition time of an exclusive lock; written and read by its owner only. */

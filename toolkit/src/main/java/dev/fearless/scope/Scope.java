@@ -9,6 +9,7 @@ import dev.fearless.internal.Names;
 import dev.fearless.telemetry.Outcome;
 import dev.fearless.telemetry.Telemetry;
 import dev.fearless.telemetry.TelemetryListener;
+import dev.fearless.tracking.Tracking;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -274,6 +275,8 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
     private int forksSinceSweep;                      // racy heuristic counters: benign
     private int sweepThreshold = SWEEP_MIN;
     private volatile @Nullable Throwable policyError;
+    /** This scope's entry in the structure registry, while tracking was enabled at open. */
+    private volatile @Nullable View tracked;
     private volatile @Nullable Thread cancelledBy;    // first explicit canceller, for messages
     private volatile int waiting;                     // tasks parked for a permit of maxConcurrency
 
@@ -335,6 +338,11 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
             }
         }
         setInnermost(scope);
+        if (Tracking.enabled()) {
+            View view = new View(scope, System.nanoTime());
+            scope.tracked = view;
+            Tracking.opened(view);
+        }
         if (scope.hasDeadline) {
             long remaining = scope.deadlineNanos - System.nanoTime();
             if (remaining <= 0) {
@@ -665,7 +673,8 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
         TelemetryListener listener = Telemetry.listener();
         Semaphore limit = daemon ? null : permits;
         ScopeTask<U> task = new ScopeTask<>(this, body, propagation.capture(),
-                listener == null ? 0L : System.nanoTime(), daemon, limit != null && !rejectWhenFull);
+                listener == null && !Tracking.enabled() ? 0L : System.nanoTime(), daemon,
+                limit != null && !rejectWhenFull);
         if ((s & (REASON_MASK | STOPPING)) != 0) {
             return forkIntoCancelled(task, listener);    // the thread factory is not called for it
         }
@@ -974,6 +983,17 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      * interrupted.
      */
     private boolean awaitTasks(boolean interruptible, boolean joinable) throws InterruptedException {
+        View view = tracked;
+        Tracking.Wait wait = view != null && Tracking.enabled()
+                ? Tracking.begin(Tracking.Kind.SCOPE_JOIN, view.label, null) : null;
+        try {
+            return awaitTasks0(interruptible, joinable);
+        } finally {
+            Tracking.end(wait);
+        }
+    }
+
+    private boolean awaitTasks0(boolean interruptible, boolean joinable) throws InterruptedException {
         boolean interrupted = false;
         for (;;) {
             long s = state;
@@ -1151,6 +1171,10 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
         if (innermost() == this) {                   // always, unless the thread's scope stack was bypassed
             setInnermost(enclosing);
         }
+        View view = tracked;
+        if (view != null) {
+            Tracking.closed(view);
+        }
         ScopeTask<?> task = head;                    // every task has terminated: drop the list
         head = null;
         while (task != null) {
@@ -1236,6 +1260,79 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
     }
 
     // ------------------------------------------------------------------ describing
+
+    /** What a structure snapshot reads of this scope; see dev.fearless.structure.Structure. */
+    private static final class View extends Tracking.ScopeView {
+        private final Scope<?, ?> scope;
+        private final long registeredNanos;
+        /** The target of the owner's join wait. */
+        final String label;
+
+        View(Scope<?, ?> scope, long registeredNanos) {
+            this.scope = scope;
+            this.registeredNanos = registeredNanos;
+            this.label = "scope \"" + scope.telemetryName + "\"";
+        }
+
+        @Override
+        public @Nullable String name() {
+            return scope.name;
+        }
+
+        @Override
+        public Thread owner() {
+            return scope.owner;
+        }
+
+        @Override
+        public String policy() {
+            try {                                    // user code: a broken toString must not break snapshots
+                return String.valueOf(scope.policy);
+            } catch (VirtualMachineError fatal) {
+                throw fatal;
+            } catch (Throwable broken) {
+                return scope.policy.getClass().getName() + " (its toString() threw " + broken + ")";
+            }
+        }
+
+        @Override
+        public @Nullable String deadline() {
+            return scope.deadlineText;
+        }
+
+        @Override
+        public long deadlineNanos() {
+            return scope.deadlineNanos;
+        }
+
+        @Override
+        public long openedNanos() {
+            return registeredNanos;
+        }
+
+        @Override
+        public Tracking.@Nullable ScopeView enclosing() {
+            Scope<?, ?> outer = scope.enclosing;
+            return outer == null ? null : outer.tracked;
+        }
+
+        @Override
+        public boolean tasks(int max, List<Tracking.TaskInfo> out) {
+            int added = 0;
+            for (ScopeTask<?> task = scope.head; task != null; task = task.next) {
+                Task.State state = task.state();         // read once: each task under its own state
+                if (state != Task.State.RUNNING) {
+                    continue;
+                }
+                if (added == max) {
+                    return true;
+                }
+                out.add(new Tracking.TaskInfo(state.name(), task.daemon, task.thread, task.forkNanos));
+                added++;
+            }
+            return false;
+        }
+    }
 
     /**
      * Returns the scope's name, or {@link Telemetry#DEFAULT_NAME} when it has none.

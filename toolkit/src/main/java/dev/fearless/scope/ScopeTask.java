@@ -2,6 +2,7 @@ package dev.fearless.scope;
 
 import dev.fearless.context.ContextSnapshot;
 import dev.fearless.internal.Threads;
+import dev.fearless.tracking.Tracking;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
@@ -210,6 +211,9 @@ final class ScopeTask<T extends @Nullable Object> implements Task<T>, Runnable {
             return true;
         }
         scope.permitWait(1);
+        Tracking.Wait wait = Tracking.enabled()
+                ? Tracking.begin(Tracking.Kind.PERMIT, "a maxConcurrency permit of scope \"" + scope.name() + "\"", null)
+                : null;
         try {
             permits.acquire();
             permitHeld = true;
@@ -220,6 +224,7 @@ final class ScopeTask<T extends @Nullable Object> implements Task<T>, Runnable {
             }
             return false;
         } finally {
+            Tracking.end(wait);
             scope.permitWait(-1);
         }
     }
@@ -359,7 +364,13 @@ final class ScopeTask<T extends @Nullable Object> implements Task<T>, Runnable {
             }
             if (current instanceof CountDownLatch latch) {
                 if (state == RUNNING) {            // re-read after the latch is published: no lost wake-up
-                    latch.await();
+                    Tracking.Wait wait = Tracking.enabled()
+                            ? Tracking.begin(Tracking.Kind.JOIN, "a task in scope \"" + scope.name() + "\"", thread) : null;
+                    try {
+                        latch.await();
+                    } finally {
+                        Tracking.end(wait);
+                    }
                 }
                 return;
             }
