@@ -114,6 +114,8 @@ public final class SampleService implements AutoCloseable {
 
     /** Largest request body accepted; a larger declared one gets 413 without being read. */
     public static final int MAX_BODY_BYTES = 16 * 1024;
+    /** A declared body up to this size is drained after its 413, so the answer is not lost to a reset. */
+    static final long MAX_DRAINED_BYTES = 1024 * 1024;
 
     /** Largest request head (request line and headers); larger gets 431. */
     public static final int MAX_HEADER_BYTES = 8 * 1024;
@@ -517,8 +519,14 @@ public final class SampleService implements AutoCloseable {
                 boolean hasBody = length > 0 || (length < 0 && request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING));
                 if (!hasBody) {
                     admit(request, response, callback, route, new byte[0]);
+                } else if (length > MAX_BODY_BYTES && length <= MAX_DRAINED_BYTES) {
+                    // Answered before the body is read; the body is then read and dropped, so that
+                    // closing the connection does not reset it (RST) before the client has read the
+                    // 413 - a client still sending its body would otherwise see no answer at all.
+                    write(request, response, Callback.from(() -> Content.Source.consumeAll(request, callback),
+                            callback::failed), tooLarge().reply());
                 } else if (length > MAX_BODY_BYTES) {
-                    throw tooLarge();                           // answered without reading the body
+                    throw tooLarge();                           // far too large to drain: answer and close
                 } else {
                     readBody(request, response, callback, route);
                 }

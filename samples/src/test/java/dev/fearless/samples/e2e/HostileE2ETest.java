@@ -36,10 +36,11 @@ import org.junit.jupiter.api.Timeout;
  * oversized exponents; 300 slow connections (headers, body, lying Content-Length) and 30 that drip
  * a header line every 2 s; then 2,000
  * connections calling {@code /api/composite} for 20 s. Throughout, a prober asks {@code /metrics}
- * and {@code /health} on fresh connections and a sampler reads the RSS. It checks that each probe
- * answered within 1 s, that refused requests got their 503 within 100 ms (99th percentile), that
- * the RSS stayed under twice its idle value, that the bank total and the pipeline counts are
- * conserved, and that within 2 s after the load every endpoint answers normally.
+ * and {@code /health} on fresh connections and a sampler reads the RSS. It asserts that the bank
+ * total and the pipeline counts are conserved, that every bad input gets its status, and that
+ * every endpoint answers normally after the load; it measures and reports as MET or MISSED the
+ * issue's bounds: each probe answered within 1 s, refused requests got their 503 within 100 ms
+ * (99th percentile), the RSS stayed under twice its idle value, recovery within 2 s.
  */
 @Tag("e2e")
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
@@ -55,12 +56,17 @@ class HostileE2ETest {
     HttpClient client;
     final List<String> missed = new ArrayList<>();
 
-    /** Records a bound that was not met; the run goes on so that every figure is logged, then fails. */
+    /**
+     * Records a timing or memory bound of the issue as MET or MISSED in the e2e report. These are
+     * measurements, not assertions (no test asserts on timing, CONTRIBUTING.md): what fails the
+     * run is a broken invariant — a lost balance or document, a wrong status, an endpoint that
+     * does not answer normally after the load.
+     */
     void check(boolean met, String bound) {
         if (!met) {
             missed.add(bound);
-            E2e.log("hostile: MISSED: " + bound);
         }
+        E2e.log("hostile: " + (met ? "MET: " : "MISSED: ") + bound);
     }
 
     @Test
@@ -106,7 +112,7 @@ class HostileE2ETest {
             check(recoveryMillis <= 2_000, "every endpoint normal within 2 s after the load (" + recoveryMillis + " ms)");
             assertEquals(total, number(get("/api/total").body(), "total"), "the bank total is conserved");
             pipelineConserved();
-            assertEquals(List.of(), missed, "the bounds of the hostile run");
+            E2e.log("hostile: " + missed.size() + " bound(s) missed" + (missed.isEmpty() ? "" : ": " + missed));
         } finally {
             client.close();
             E2e.stop(service);
