@@ -1,5 +1,6 @@
 package dev.fearless.samples.e2e;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -131,19 +132,10 @@ class HostileE2ETest {
         return E2e.track(process);
     }
 
-    void awaitReady() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            try {
-                if (get("/ready").statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the service did not become ready in 30 s; see target/hostile-service.log");
+    void awaitReady() {
+        await("the service becomes ready (see target/hostile-service.log)").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100)).ignoreExceptionsInstanceOf(IOException.class) // not listening yet
+                .until(() -> get("/ready").statusCode() == 200);
     }
 
     void warmUp() throws Exception {
@@ -417,18 +409,15 @@ class HostileE2ETest {
         assertEquals(List.of(), abnormal, "every endpoint answers normally after the load");
     }
 
-    void pipelineConserved() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        String body;
-        do {
-            body = get("/api/pipeline").body();
-            if (number(body, "accepted") == number(body, "documents")) {
-                E2e.log("hostile: pipeline conserved: " + number(body, "accepted") + " accepted, all counted");
-                return;
-            }
-            Thread.sleep(100);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("the pipeline lost documents: " + body);
+    void pipelineConserved() {
+        String[] last = {""};
+        await("every accepted document is counted (the pipeline lost none)").atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    last[0] = get("/api/pipeline").body();
+                    return number(last[0], "accepted") == number(last[0], "documents");
+                });
+        E2e.log("hostile: pipeline conserved: " + number(last[0], "accepted") + " accepted, all counted");
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
