@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import brave.Tracing;
 import brave.handler.MutableSpan;
-import brave.handler.SpanHandler;
-import brave.propagation.ThreadLocalCurrentTraceContext;
-import brave.propagation.TraceContext;
 import dev.fearless.bridge.VirtualExecutor;
 import dev.fearless.scope.Scope;
 import dev.fearless.scope.ScopeFailedException;
@@ -16,13 +13,8 @@ import io.micrometer.context.ContextRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
-import io.micrometer.tracing.brave.bridge.BraveBaggageManager;
-import io.micrometer.tracing.brave.bridge.BraveCurrentTraceContext;
-import io.micrometer.tracing.brave.bridge.BraveTracer;
-import io.micrometer.tracing.contextpropagation.ObservationAwareSpanThreadLocalAccessor;
 import io.micrometer.tracing.handler.DefaultTracingObservationHandler;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,35 +28,25 @@ import org.junit.jupiter.api.parallel.Isolated;
 @Timeout(60)
 class FearlessObservationsTest {
 
-    private final List<MutableSpan> finished = new CopyOnWriteArrayList<>();
-    private Tracing tracing;
+    private RecordingTracer recording;
     private Tracer tracer;
-    private ObservationAwareSpanThreadLocalAccessor spanAccessor;
+    private List<MutableSpan> finished;
     private FearlessObservations observations;
 
     @BeforeEach
     void install() {
-        ThreadLocalCurrentTraceContext current = ThreadLocalCurrentTraceContext.newBuilder().build();
-        tracing = Tracing.newBuilder().currentTraceContext(current).addSpanHandler(new SpanHandler() {
-            @Override
-            public boolean end(TraceContext context, MutableSpan span, Cause cause) {
-                finished.add(span);
-                return true;
-            }
-        }).build();
-        tracer = new BraveTracer(tracing.tracer(), new BraveCurrentTraceContext(current), new BraveBaggageManager());
         ObservationRegistry registry = ObservationRegistry.create();
+        recording = new RecordingTracer(registry);
+        tracer = recording.tracer;
+        finished = recording.finished;
         registry.observationConfig().observationHandler(new DefaultTracingObservationHandler(tracer));
-        spanAccessor = new ObservationAwareSpanThreadLocalAccessor(registry, tracer);
-        ContextRegistry.getInstance().registerThreadLocalAccessor(spanAccessor);
         observations = FearlessObservations.install(registry);
     }
 
     @AfterEach
     void uninstall() {
         observations.close();
-        ContextRegistry.getInstance().removeThreadLocalAccessor(spanAccessor.key().toString());
-        tracing.close();
+        recording.close();
     }
 
     private List<MutableSpan> named(String name) {

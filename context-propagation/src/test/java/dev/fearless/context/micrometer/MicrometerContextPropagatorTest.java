@@ -8,9 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import brave.Tracing;
 import brave.handler.MutableSpan;
-import brave.handler.SpanHandler;
-import brave.propagation.ThreadLocalCurrentTraceContext;
-import brave.propagation.TraceContext;
 import dev.fearless.bridge.VirtualExecutor;
 import dev.fearless.context.ContextPropagation;
 import dev.fearless.context.ContextSnapshot;
@@ -19,13 +16,8 @@ import io.micrometer.context.ContextRegistry;
 import io.micrometer.context.ThreadLocalAccessor;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
-import io.micrometer.tracing.brave.bridge.BraveBaggageManager;
-import io.micrometer.tracing.brave.bridge.BraveCurrentTraceContext;
-import io.micrometer.tracing.brave.bridge.BraveTracer;
-import io.micrometer.tracing.contextpropagation.ObservationAwareSpanThreadLocalAccessor;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -45,30 +37,20 @@ import org.junit.jupiter.api.parallel.Isolated;
 @Timeout(60)
 class MicrometerContextPropagatorTest {
 
-    private final List<MutableSpan> finished = new CopyOnWriteArrayList<>();
-    private Tracing tracing;
+    private RecordingTracer recording;
     private Tracer tracer;
-    private ObservationAwareSpanThreadLocalAccessor spanAccessor;
+    private List<MutableSpan> finished;
 
     @BeforeEach
     void tracer() {
-        ThreadLocalCurrentTraceContext current = ThreadLocalCurrentTraceContext.newBuilder().build();
-        tracing = Tracing.newBuilder().currentTraceContext(current).addSpanHandler(new SpanHandler() {
-            @Override
-            public boolean end(TraceContext context, MutableSpan span, Cause cause) {
-                finished.add(span);
-                return true;
-            }
-        }).build();
-        tracer = new BraveTracer(tracing.tracer(), new BraveCurrentTraceContext(current), new BraveBaggageManager());
-        spanAccessor = new ObservationAwareSpanThreadLocalAccessor(tracer);
-        ContextRegistry.getInstance().registerThreadLocalAccessor(spanAccessor);
+        recording = new RecordingTracer();
+        tracer = recording.tracer;
+        finished = recording.finished;
     }
 
     @AfterEach
     void close() {
-        ContextRegistry.getInstance().removeThreadLocalAccessor(spanAccessor.key().toString());
-        tracing.close();
+        recording.close();
     }
 
     private void child(String name) {
