@@ -38,6 +38,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * mvn -q -pl benchmarks -am compile exec:exec -Dbench.profile=decide   # the published table
  * mvn -q -pl benchmarks -am compile exec:exec -Dbench.include=Channel  # only matching benchmarks
  * mvn -q -pl benchmarks -am compile exec:exec -Dbench.profile=decide -Dbench.plan=true # count, estimate, no run
+ * mvn -q -pl benchmarks -am compile exec:exec -Dbench.profile=report   # no run: rewrite the report
+ * mvn -q -pl benchmarks -am compile exec:exec -Dbench.profile=jmh -Dbench.include="HandleBenchmark -f 1 -prof stack"
  * </pre>
  *
  * <p>Profiles:
@@ -48,6 +50,14 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  *       {@link #DECIDE}), 5 forks, 2 warmup and 3 measurement iterations of 1 s. About 44 min on
  *       2 cores (82 benchmarks; quick: 290, about 19 min; estimates from {@code -Dbench.plan=true}).
  *   <li>{@code smoke}: one short iteration of each, to check that everything runs.
+ *   <li>{@code report}: runs nothing; rewrites {@code docs/benchmarks.md} from the existing JSON
+ *       (and its {@code jmh-run.properties}) and the current notes, on the same class path and
+ *       toolchain JDK as a run, so an edit of {@code benchmarks/notes.md} reaches the document
+ *       without pasting.
+ *   <li>{@code jmh}: for profiling; hands the include argument, split at white space, to JMH's own
+ *       command line ({@code org.openjdk.jmh.Main}: any {@code -prof}, {@code -f}, {@code -jvmArgs}),
+ *       writes no report, and leaves the class path in {@code classpath.txt} beside the JSON so
+ *       later runs can call {@code java -cp} directly.
  * </ul>
  *
  * <p>Before anything runs, the one-minute load average is read from {@code /proc/loadavg}; above
@@ -108,12 +118,18 @@ public final class QuickProfile {
         }
     }
 
+    /** The profile that runs nothing and only rewrites the report from the existing JSON. */
+    static final String REPORT_ONLY = "report";
+
+    /** The profile that passes its include argument to JMH's own command line, for profiling. */
+    static final String JMH = "jmh";
+
     static Settings settings(String profile) {
         return switch (profile) {
             case "quick" -> new Settings(1, 2, 3, TimeValue.milliseconds(500));
             case "decide" -> new Settings(Stats.DECIDE_FORKS, 2, 3, TimeValue.seconds(1));
             case "smoke" -> new Settings(1, 0, 1, TimeValue.milliseconds(200)); // the numbers mean nothing
-            default -> throw new IllegalArgumentException("profile must be quick, decide or smoke: " + profile);
+            default -> throw new IllegalArgumentException("profile must be quick, decide, smoke or report (no run): " + profile);
         };
     }
 
@@ -125,14 +141,29 @@ public final class QuickProfile {
      */
     public static void main(String[] args) throws Exception {
         if (args.length < 4) {
-            System.err.println("usage: QuickProfile quick|decide|smoke <result.json> <benchmarks.md> <notes.md> [include-regex]");
+            System.err.println("usage: QuickProfile quick|decide|smoke|report|jmh <result.json> <benchmarks.md> <notes.md> [include-regex | jmh arguments]");
             System.exit(2);
         }
         String profile = args[0];
-        Settings settings = settings(profile);
         Path json = Path.of(args[1]);
         Path doc = Path.of(args[2]);
         Path notes = Path.of(args[3]);
+        if (profile.equals(JMH)) {
+            Files.createDirectories(json.toAbsolutePath().getParent());
+            Files.writeString(json.resolveSibling("classpath.txt"), System.getProperty("java.class.path"));
+            org.openjdk.jmh.Main.main(args.length > 4 && !args[4].isBlank() ? args[4].strip().split("\\s+") : new String[0]);
+            return;
+        }
+        if (profile.equals(REPORT_ONLY)) {
+            if (!Files.exists(json)) {
+                System.err.printf("no JMH result at %s: run a profile first (or copy the run's JSON and jmh-run.properties there)%n", json);
+                System.exit(2);
+            }
+            Report.write(json, doc, notes);
+            System.out.printf("rewrote %s from %s and %s%n", doc, json, notes);
+            return;
+        }
+        Settings settings = settings(profile);
         boolean partial = args.length > 4 && !args[4].isBlank();
         List<Step> steps = partial ? List.of(new Step(args[4], Map.of()))
                 : profile.equals("decide") ? DECIDE : List.of(new Step("dev\\.fearless\\.benchmarks\\..*", Map.of()));

@@ -25,8 +25,12 @@ import java.util.stream.Stream;
  * command, and every score. The statistics are in {@link Stats}.
  *
  * <pre>
- * java -cp ... dev.fearless.benchmarks.Report benchmarks/target/jmh-result.json docs/benchmarks.md benchmarks/notes.md
+ * mvn -q -pl benchmarks -am compile exec:exec -Dbench.profile=report   # from benchmarks/target/jmh-result.json
  * </pre>
+ *
+ * <p>That command runs no benchmark: {@link QuickProfile} with the {@code report} profile calls
+ * {@link #write} on the class path Maven builds ({@code main} here does the same for a caller that
+ * has one).
  *
  * <p>It refuses to write a report whose run started with a load average above {@value #MAX_LOAD}
  * unless {@code -D}{@value #ALLOW_LOAD}{@code =true}: a loaded machine moves every number.
