@@ -144,6 +144,7 @@ public final class FearlessMetrics implements MeterBinder, AutoCloseable {
         private int maxNames = MetricsOptions.DEFAULT_MAX_NAMES;
         private boolean histograms;
         private boolean locksByClass;
+        private boolean lockHoldTimes;
 
         private Builder() {}
 
@@ -209,12 +210,26 @@ public final class FearlessMetrics implements MeterBinder, AutoCloseable {
         }
 
         /**
+         * Times lock holds: registers {@code fearless.lock.held}, the time from each outermost
+         * acquisition to its release. Off by default, because it costs two clock reads per hold
+         * (about 20 to 40 ns each here), which on an uncontended lock is several times the lock
+         * itself; with it off, an uncontended lock/unlock reads no clock at all.
+         *
+         * @param enabled whether to time lock holds
+         * @return this builder
+         */
+        public Builder timeLockHolds(boolean enabled) {
+            this.lockHoldTimes = enabled;
+            return this;
+        }
+
+        /**
          * Creates the binder; bind it with {@link FearlessMetrics#bindTo}.
          *
          * @return a new, unbound binder
          */
         public FearlessMetrics build() {
-            return new FearlessMetrics(new MetricsOptions(commonTags, maxNames, histograms, locksByClass));
+            return new FearlessMetrics(new MetricsOptions(commonTags, maxNames, histograms, locksByClass, lockHoldTimes));
         }
     }
 }
