@@ -25,8 +25,11 @@ import org.jspecify.annotations.Nullable;
  * unnamed components, so cardinality stays bounded by the names the application chooses) and the
  * common tags given to the constructor; outcomes are the bounded {@link dev.fearless.telemetry.Outcome}
  * tags. A meter is registered the first time its component name (and outcome) is seen and kept
- * afterwards: an event costs one hash lookup by name plus the meter update, never a registry
- * lookup. docs/metrics.md lists every meter with its type, unit, tags, meaning and PromQL.
+ * afterwards. Locks and channels resolve their meters once and hold them, so their events cost
+ * the meter update only, and an uncontended lock/unlock reads no clock (hold times are opt-in,
+ * {@link Builder#timeLockHolds}); other events cost one hash lookup by name plus the meter
+ * update, never a registry lookup. docs/metrics.md lists every meter with its type, unit, tags,
+ * meaning and PromQL, and what each choice costs.
  *
  * <p>Options, through {@link #builder()}: a cap on the distinct component names per kind (events of
  * further names are counted under {@value #OVERFLOW_NAME}, with one warning), percentile
@@ -182,7 +185,9 @@ public final class FearlessMetrics implements MeterBinder, AutoCloseable {
 
         /**
          * Publishes percentile histograms (Prometheus {@code _bucket} series, 1 µs to 10 s) for the
-         * timers of waits and holds: {@code fearless.lock.wait}, {@code fearless.lock.held},
+         * timers of waits and holds: {@code fearless.lock.wait} (which then records every
+         * acquisition in a full timer, zero when free, instead of counting it in the lock),
+         * {@code fearless.lock.held} (with {@link #timeLockHolds}),
          * {@code fearless.channel.blocked} and {@code fearless.executor.idle}. Off by default:
          * each histogram adds about 70 series per component name.
          *

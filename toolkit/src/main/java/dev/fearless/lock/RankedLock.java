@@ -19,10 +19,12 @@ import org.jspecify.annotations.Nullable;
  * one global counter; {@link Locks} takes any set of them in rank order or with polite back-off,
  * so sets never deadlock with each other.
  *
- * <p>Beyond {@link Lock}, every acquisition and release is reported to the telemetry listeners
- * ({@link TelemetryListener#lockAcquired}, {@link TelemetryListener#lockReleased} for the
- * outermost hold, {@link TelemetryListener#lockAbandoned} when a timed or interruptible attempt
- * gives up), and, while the checker is on, recorded in the lock-order graph. A listener that
+ * <p>Beyond {@link Lock}, every outermost acquisition is reported to the telemetry listeners,
+ * through the handle each listener bound for this lock ({@link TelemetryListener#bindLock}):
+ * acquired, released with the hold time (only to listeners that time holds), abandoned when a
+ * timed or interruptible attempt gives up; while the checker is on, holds are also recorded in
+ * the lock-order graph. The clock is read for a real wait, and for holds only when a listener
+ * times them. A listener that
  * throws an error from {@code lockAcquired} (the dispatcher rethrows {@link VirtualMachineError}s)
  * makes the acquiring call throw it with the lock not held. With no listener and
  * the checker off, a lock or unlock costs two flag reads more than the underlying
