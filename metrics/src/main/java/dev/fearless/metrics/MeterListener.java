@@ -313,32 +313,39 @@ final class MeterListener implements TelemetryListener {
         }
     }
 
-    /** A read view's handle, or any lock's when histograms record every acquisition. */
-    private final class SharedLock implements LockTelemetry {
-        private final LockMeters meters;
+    /** What every lock handle of one name does alike; subclasses count acquisitions their way. */
+    private abstract class LockHandle implements LockTelemetry {
+        final LockMeters meters;
 
-        SharedLock(LockMeters meters) {
+        LockHandle(LockMeters meters) {
             this.meters = meters;
+        }
+
+        @Override
+        public final void released(long heldNanos) {
+            meters.released(heldNanos);
+        }
+
+        @Override
+        public final void abandoned(Outcome outcome, long waitNanos) {
+            meters.abandoned.get(outcome).increment();
+        }
+
+        @Override
+        public final boolean timesHolds() {
+            return lockHoldTimes;
+        }
+    }
+
+    /** A read view's handle, or any lock's when histograms record every acquisition. */
+    private final class SharedLock extends LockHandle {
+        SharedLock(LockMeters meters) {
+            super(meters);
         }
 
         @Override
         public void acquired(long waitNanos, boolean contended) {
             meters.acquired(waitNanos, contended);
-        }
-
-        @Override
-        public void released(long heldNanos) {
-            meters.released(heldNanos);
-        }
-
-        @Override
-        public void abandoned(Outcome outcome, long waitNanos) {
-            meters.abandoned.get(outcome).increment();
-        }
-
-        @Override
-        public boolean timesHolds() {
-            return lockHoldTimes;
         }
     }
 
@@ -347,12 +354,11 @@ final class MeterListener implements TelemetryListener {
      * is a plain increment (an opaque store, never torn) with no atomic read-modify-write; the
      * lock's release and acquisition order successive increments.
      */
-    private final class ExclusiveLock implements LockTelemetry {
-        private final LockMeters meters;
+    private final class ExclusiveLock extends LockHandle {
         private final Counts.Cell cell;
 
         ExclusiveLock(LockMeters meters) {
-            this.meters = meters;
+            super(meters);
             this.cell = meters.acquisitions.track(this);
         }
 
@@ -362,21 +368,6 @@ final class MeterListener implements TelemetryListener {
             if (contended) {
                 meters.waited(waitNanos);
             }
-        }
-
-        @Override
-        public void released(long heldNanos) {
-            meters.released(heldNanos);
-        }
-
-        @Override
-        public void abandoned(Outcome outcome, long waitNanos) {
-            meters.abandoned.get(outcome).increment();
-        }
-
-        @Override
-        public boolean timesHolds() {
-            return lockHoldTimes;
         }
     }
 
