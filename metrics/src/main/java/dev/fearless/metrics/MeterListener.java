@@ -1,10 +1,13 @@
 package dev.fearless.metrics;
 
 import dev.fearless.telemetry.ChannelState;
+import dev.fearless.telemetry.ChannelTelemetry;
 import dev.fearless.telemetry.ExecutorState;
+import dev.fearless.telemetry.LockTelemetry;
 import dev.fearless.telemetry.Outcome;
 import dev.fearless.telemetry.TelemetryListener;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,6 +22,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
@@ -28,8 +32,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The telemetry listener behind {@link FearlessMetrics}: one group of meters per component name,
- * created on the first event for that name and kept, so an event costs a hash lookup by name and
- * the meter update.
+ * created on the first event for that name and kept. Locks and channels bind: the group is looked
+ * up by name once per component ({@link #bindLock}, {@link #bindChannel}) and the component holds
+ * the handle, so their events cost the meter update only. Other events cost a hash lookup by name
+ * and the meter update.
  *
  * <p>Meters are registered through {@link #register}, which records them for removal; a meter
  * registered by an event racing with {@link #removeMeters()} is removed again at once.
@@ -45,6 +51,7 @@ final class MeterListener implements TelemetryListener {
     private final Tags commonTags;
     private final boolean histograms;
     private final boolean locksByClass;
+    private final boolean lockHoldTimes;
     private final Queue<Meter> registered = new ConcurrentLinkedQueue<>();
     private volatile boolean removed;
 
@@ -61,6 +68,7 @@ final class MeterListener implements TelemetryListener {
         this.commonTags = options.commonTags();
         this.histograms = options.histograms();
         this.locksByClass = options.locksByClass();
+        this.lockHoldTimes = options.lockHoldTimes();
         int max = options.maxNames();
         this.scopes = new ByName<>(ScopeMeters::new, max, overflowCounter("scope"));
         this.locks = new ByName<>(LockMeters::new, max, overflowCounter("lock"));
@@ -174,8 +182,26 @@ final class MeterListener implements TelemetryListener {
     // ------------------------------------------------------------------ locks
 
     /** The {@code name} tag of a lock's series: its class when the options group by class and it has one. */
+    private String lockKey(String lock, @Nullable String lockClass) {
+        return locksByClass && lockClass != null ? lockClass : lock;
+    }
+
     private LockMeters lockMeters(String lock, @Nullable String lockClass) {
-        return locks.get(locksByClass && lockClass != null ? lockClass : lock);
+        return locks.get(lockKey(lock, lockClass));
+    }
+
+    /**
+     * Resolves the lock's meters once; the lock holds the handle. An exclusive lock's acquisitions
+     * are counted in a plain field of its own handle (its calls are serialized by the lock), a
+     * read view's in a LongAdder; both are read at scrape time by {@code fearless.lock.wait}.
+     */
+    @Override
+    public LockTelemetry bindLock(String lock, @Nullable String lockClass, boolean shared) {
+        ByName.Found<LockMeters> found = locks.find(lockKey(lock, lockClass));
+        LockMeters meters = found.group();
+        LockTelemetry handle = meters.histogramTimer != null || shared ? new SharedLock(meters) : meters.exclusive();
+        Counter overflowed = found.overflowed();
+        return overflowed == null ? handle : new OverflowingLock(handle, overflowed);
     }
 
     @Override
@@ -185,11 +211,7 @@ final class MeterListener implements TelemetryListener {
 
     @Override
     public void lockAcquired(String lock, @Nullable String lockClass, long waitNanos, boolean contended) {
-        LockMeters meters = lockMeters(lock, lockClass);
-        meters.wait.record(waitNanos, TimeUnit.NANOSECONDS);
-        if (contended) {
-            meters.contended.increment();
-        }
+        lockMeters(lock, lockClass).acquired(waitNanos, contended);
     }
 
     @Override
@@ -199,7 +221,7 @@ final class MeterListener implements TelemetryListener {
 
     @Override
     public void lockReleased(String lock, @Nullable String lockClass, long heldNanos) {
-        lockMeters(lock, lockClass).held.record(heldNanos, TimeUnit.NANOSECONDS);
+        lockMeters(lock, lockClass).released(heldNanos);
     }
 
     @Override
@@ -222,20 +244,164 @@ final class MeterListener implements TelemetryListener {
         deadlocks.increment();
     }
 
+    /**
+     * One lock name's meters. {@code fearless.lock.wait} counts every acquisition but reads the
+     * clock only for real waits: by default it is a function timer whose count is read at scrape
+     * time from the acquisition counts ({@link Counts}) and whose total is the sum of real waits;
+     * with percentile histograms it is a timer that records every acquisition (zero when free),
+     * the only way to fill its buckets. {@code fearless.lock.held} exists only when hold times are
+     * on.
+     */
     private final class LockMeters {
-        final Timer wait;
-        final Timer held;
+        final Counts acquisitions = new Counts();
+        final LongAdder waitedNanos = new LongAdder();
+        final @Nullable Timer histogramTimer;
+        final @Nullable Timer held;
         final Counter contended;
         final ByOutcome<Counter> abandoned;
 
         LockMeters(String name) {
             Tags tags = tags(name);
-            wait = waitTimer("fearless.lock.wait", "Time spent acquiring a lock (zero when it was free)", tags);
-            held = waitTimer("fearless.lock.held", "Time a lock was held, outermost acquisition to release", tags);
+            String waitDescription = "Time spent acquiring a lock (zero when it was free); its count is the acquisition count";
+            if (histograms) {
+                histogramTimer = waitTimer("fearless.lock.wait", waitDescription, tags);
+            } else {
+                histogramTimer = null;
+                register(() -> FunctionTimer.builder("fearless.lock.wait", this, m -> m.acquisitions.sum(),
+                                m -> m.waitedNanos.sum(), TimeUnit.NANOSECONDS)
+                        .description(waitDescription).tags(tags).register(registry));
+            }
+            held = lockHoldTimes
+                    ? waitTimer("fearless.lock.held", "Time a lock was held, outermost acquisition to release", tags)
+                    : null;
             contended = counter("fearless.lock.contended", "Acquisitions that found the lock held by another thread",
                     "acquisitions", tags);
             abandoned = new ByOutcome<>(outcome -> counter("fearless.lock.abandoned",
                     "Timed or interruptible acquisitions that gave up", "acquisitions", tags.and("outcome", outcome.tag())));
+        }
+
+        /** An acquisition reported by name or through a shared handle: calls may overlap. */
+        void acquired(long waitNanos, boolean contended) {
+            Timer timer = histogramTimer;
+            if (timer != null) {
+                timer.record(waitNanos, TimeUnit.NANOSECONDS);
+            } else {
+                acquisitions.shared.increment();
+            }
+            if (contended) {
+                waited(waitNanos);
+            }
+        }
+
+        /** A real wait: the only acquisitions whose time is recorded. */
+        void waited(long waitNanos) {
+            contended.increment();
+            if (histogramTimer == null) {
+                waitedNanos.add(waitNanos);
+            }
+        }
+
+        void released(long heldNanos) {
+            Timer timer = held;
+            if (timer != null) {
+                timer.record(heldNanos, TimeUnit.NANOSECONDS);
+            }
+        }
+
+        ExclusiveLock exclusive() {
+            return new ExclusiveLock(this);
+        }
+    }
+
+    /** What every lock handle of one name does alike; subclasses count acquisitions their way. */
+    private abstract class LockHandle implements LockTelemetry {
+        final LockMeters meters;
+
+        LockHandle(LockMeters meters) {
+            this.meters = meters;
+        }
+
+        @Override
+        public final void released(long heldNanos) {
+            meters.released(heldNanos);
+        }
+
+        @Override
+        public final void abandoned(Outcome outcome, long waitNanos) {
+            meters.abandoned.get(outcome).increment();
+        }
+
+        @Override
+        public final boolean timesHolds() {
+            return lockHoldTimes;
+        }
+    }
+
+    /** A read view's handle, or any lock's when histograms record every acquisition. */
+    private final class SharedLock extends LockHandle {
+        SharedLock(LockMeters meters) {
+            super(meters);
+        }
+
+        @Override
+        public void acquired(long waitNanos, boolean contended) {
+            meters.acquired(waitNanos, contended);
+        }
+    }
+
+    /**
+     * An exclusive lock's handle: {@link #acquired} runs only while the lock is held, so the count
+     * is a plain increment (an opaque store, never torn) with no atomic read-modify-write; the
+     * lock's release and acquisition order successive increments.
+     */
+    private final class ExclusiveLock extends LockHandle {
+        private final Counts.Cell cell;
+
+        ExclusiveLock(LockMeters meters) {
+            super(meters);
+            this.cell = meters.acquisitions.track(this);
+        }
+
+        @Override
+        public void acquired(long waitNanos, boolean contended) {
+            cell.increment();
+            if (contended) {
+                meters.waited(waitNanos);
+            }
+        }
+    }
+
+    /** A handle of a lock named beyond the cap: counts each of its events as overflowing. */
+    private static final class OverflowingLock implements LockTelemetry {
+        private final LockTelemetry handle;
+        private final Counter overflowed;
+
+        OverflowingLock(LockTelemetry handle, Counter overflowed) {
+            this.handle = handle;
+            this.overflowed = overflowed;
+        }
+
+        @Override
+        public void acquired(long waitNanos, boolean contended) {
+            overflowed.increment();
+            handle.acquired(waitNanos, contended);
+        }
+
+        @Override
+        public void released(long heldNanos) {
+            overflowed.increment();
+            handle.released(heldNanos);
+        }
+
+        @Override
+        public void abandoned(Outcome outcome, long waitNanos) {
+            overflowed.increment();
+            handle.abandoned(outcome, waitNanos);
+        }
+
+        @Override
+        public boolean timesHolds() {
+            return handle.timesHolds();
         }
     }
 
@@ -246,21 +412,44 @@ final class MeterListener implements TelemetryListener {
         channels.get(channel.name()).live.add(channel);
     }
 
+    /** Resolves the channel's meters once; the channel holds them as its handle. */
+    @Override
+    public ChannelTelemetry bindChannel(String channel) {
+        ByName.Found<ChannelMeters> found = channels.find(channel);
+        Counter overflowed = found.overflowed();
+        return overflowed == null ? found.group() : new OverflowingChannel(found.group(), overflowed);
+    }
+
     @Override
     public void channelSent(String channel, long blockedNanos) {
-        ChannelMeters meters = channels.get(channel);
-        meters.sent.increment();
-        if (blockedNanos > 0) {
-            meters.sendBlocked.record(blockedNanos, TimeUnit.NANOSECONDS);
-        }
+        channels.get(channel).sent(blockedNanos);
     }
 
     @Override
     public void channelReceived(String channel, long blockedNanos) {
-        ChannelMeters meters = channels.get(channel);
-        meters.received.increment();
-        if (blockedNanos > 0) {
-            meters.receiveBlocked.record(blockedNanos, TimeUnit.NANOSECONDS);
+        channels.get(channel).received(blockedNanos);
+    }
+
+    /** A handle of a channel named beyond the cap: counts each of its events as overflowing. */
+    private static final class OverflowingChannel implements ChannelTelemetry {
+        private final ChannelTelemetry handle;
+        private final Counter overflowed;
+
+        OverflowingChannel(ChannelTelemetry handle, Counter overflowed) {
+            this.handle = handle;
+            this.overflowed = overflowed;
+        }
+
+        @Override
+        public void sent(long blockedNanos) {
+            overflowed.increment();
+            handle.sent(blockedNanos);
+        }
+
+        @Override
+        public void received(long blockedNanos) {
+            overflowed.increment();
+            handle.received(blockedNanos);
         }
     }
 
@@ -273,7 +462,7 @@ final class MeterListener implements TelemetryListener {
         }
     }
 
-    private final class ChannelMeters {
+    private final class ChannelMeters implements ChannelTelemetry {
         final LiveViews<ChannelState> live = new LiveViews<>();
         final Counter sent;
         final Counter received;
@@ -299,6 +488,22 @@ final class MeterListener implements TelemetryListener {
                     tags, live, views -> views.sum(ChannelState::size));
             gauge("fearless.channel.capacity", "Buffer capacity, over live channels of this name (+Inf if unbounded)",
                     "elements", tags, live, views -> views.sum(ChannelState::capacity, Integer.MAX_VALUE));
+        }
+
+        @Override
+        public void sent(long blockedNanos) {
+            sent.increment();
+            if (blockedNanos > 0) {
+                sendBlocked.record(blockedNanos, TimeUnit.NANOSECONDS);
+            }
+        }
+
+        @Override
+        public void received(long blockedNanos) {
+            received.increment();
+            if (blockedNanos > 0) {
+                receiveBlocked.record(blockedNanos, TimeUnit.NANOSECONDS);
+            }
         }
     }
 
@@ -416,13 +621,25 @@ final class MeterListener implements TelemetryListener {
         }
 
         G get(String name) {
-            G group = groups.get(name);
-            if (group != null) {
-                return group;
+            Found<G> found = find(name);
+            Counter overflowed = found.overflowed();
+            if (overflowed != null) {
+                overflowed.increment();
             }
-            group = groups.computeIfAbsent(name, this::admit);
-            return group != null ? group : overflow();
+            return found.group();
         }
+
+        /** The group of a name, and the overflow counter if the name is beyond the cap; counts nothing. */
+        Found<G> find(String name) {
+            G group = groups.get(name);
+            if (group == null) {
+                group = groups.computeIfAbsent(name, this::admit);
+            }
+            return group != null ? new Found<>(group, null) : overflow();
+        }
+
+        /** A group found by name; {@code overflowed} is set when it is the overflow group. */
+        record Found<G>(G group, @Nullable Counter overflowed) {}
 
         private @Nullable G admit(String name) {
             for (int n = admitted.get(); n < max; n = admitted.get()) {
@@ -433,7 +650,7 @@ final class MeterListener implements TelemetryListener {
             return null;
         }
 
-        private G overflow() {
+        private Found<G> overflow() {
             G group = overflow;
             Counter counter = overflowed;
             if (group == null || counter == null) {
@@ -446,8 +663,7 @@ final class MeterListener implements TelemetryListener {
                     counter = overflowed;
                 }
             }
-            counter.increment();
-            return group;
+            return new Found<>(group, counter);
         }
     }
 }

@@ -31,7 +31,7 @@ class FearlessMetricsTest {
 
     @BeforeEach
     void bind() {
-        metrics = new FearlessMetrics(Tags.of("application", "test"));
+        metrics = FearlessMetrics.builder().commonTags(Tags.of("application", "test")).timeLockHolds(true).build();
         metrics.bindTo(registry);
     }
 
@@ -88,8 +88,8 @@ class FearlessMetricsTest {
         events.lockOrderViolation(List.of("a", "b"), "report");
         events.deadlockDetected(List.of("a", "b"), "report");
 
-        assertEquals(2, registry.get("fearless.lock.wait").tag("name", "account").timer().count());
-        assertEquals(4.0, registry.get("fearless.lock.wait").timer().totalTime(TimeUnit.MILLISECONDS));
+        assertEquals(2, Meters.count(registry.get("fearless.lock.wait").tag("name", "account").meter()));
+        assertEquals(4.0, Meters.totalMillis(registry.get("fearless.lock.wait").meter()));
         assertEquals(1, registry.get("fearless.lock.contended").tag("name", "account").counter().count());
         assertEquals(7.0, registry.get("fearless.lock.held").timer().totalTime(TimeUnit.MILLISECONDS));
         assertEquals(1, registry.get("fearless.lock.abandoned").tags("name", "account", "outcome", "timeout")

@@ -40,7 +40,7 @@ class PrometheusNamesTest {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ChannelState channel = new FearlessMetricsTest.FixedChannel("jobs", 1, 16);
         ExecutorState executor = new FearlessMetricsTest.FixedExecutor("io", 4, 1, 0);
-        try (FearlessMetrics metrics = new FearlessMetrics()) {
+        try (FearlessMetrics metrics = FearlessMetrics.builder().timeLockHolds(true).build()) { // held is opt-in
             metrics.bindTo(registry);
             reportOneOfEverything(channel, executor);
 

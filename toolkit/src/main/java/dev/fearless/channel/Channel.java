@@ -1,9 +1,11 @@
 package dev.fearless.channel;
 
+import dev.fearless.internal.Bound;
 import dev.fearless.internal.Durations;
 import dev.fearless.internal.Names;
 import dev.fearless.internal.Threads;
 import dev.fearless.telemetry.ChannelState;
+import dev.fearless.telemetry.ChannelTelemetry;
 import dev.fearless.telemetry.Outcome;
 import dev.fearless.telemetry.Telemetry;
 import dev.fearless.telemetry.TelemetryListener;
@@ -255,6 +257,8 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
     }
 
     private final String name;
+    /** The telemetry binding (a racy cache of an immutable holder; see Bound). */
+    private @Nullable Bound<ChannelTelemetry> bound;
     private final int capacity;
     private final Overflow overflow;
     private final @Nullable Consumer<? super E> onUndelivered;
@@ -922,9 +926,9 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
         if (listener != null) {
             long blocked = System.nanoTime() - start;
             if (send) {
-                listener.channelSent(name, blocked);
+                telemetry(listener).sent(blocked);
             } else {
-                listener.channelReceived(name, blocked);
+                telemetry(listener).received(blocked);
             }
         }
         return send ? Signal.SENT : Objects.requireNonNull(waiter.item);
@@ -1676,15 +1680,29 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
     private void reportSent(long blockedNanos) {
         TelemetryListener listener = Telemetry.listener();
         if (listener != null) {
-            listener.channelSent(name, blockedNanos);
+            telemetry(listener).sent(blockedNanos);
         }
     }
 
     private void reportReceived(long blockedNanos) {
         TelemetryListener listener = Telemetry.listener();
         if (listener != null) {
-            listener.channelReceived(name, blockedNanos);
+            telemetry(listener).received(blockedNanos);
         }
+    }
+
+    /**
+     * This channel's events as bound by {@code listener}: bound at the first event after the
+     * listener set changed, then one plain read and an identity check per event.
+     */
+    ChannelTelemetry telemetry(TelemetryListener listener) {
+        Bound<ChannelTelemetry> b = bound;
+        if (b != null && b.listener == listener) {
+            return b.handle;
+        }
+        ChannelTelemetry handle = listener.bindChannel(name);
+        bound = new Bound<>(listener, handle);
+        return handle;
     }
 
     /** Makes the current count and closed kind visible to lock-free readers, in one write. */

@@ -438,11 +438,11 @@ public final class Select {
             @Nullable Object raw, @Nullable TelemetryListener listener, long start, @Nullable Object dropped) {
         if (listener != null) {
             long blocked = start == 0L ? 0L : System.nanoTime() - start;
-            String name = channelOf(clause).name();
+            Channel<?> channel = channelOf(clause);
             if (clause.isSend()) {
-                listener.channelSent(name, blocked);
+                channel.telemetry(listener).sent(blocked);
             } else {
-                listener.channelReceived(name, blocked);
+                channel.telemetry(listener).received(blocked);
             }
         }
         ChannelResult<U> value = new ChannelResult.Value<>(clause.result(raw));

@@ -1,6 +1,7 @@
 package dev.fearless.lock;
 
 import dev.fearless.internal.Durations;
+import dev.fearless.telemetry.LockTelemetry;
 import dev.fearless.telemetry.Outcome;
 import dev.fearless.telemetry.Telemetry;
 import dev.fearless.telemetry.TelemetryListener;
@@ -457,8 +458,11 @@ public final class Locks {
         try {
             for (RankedLock lock : set) {
                 if (lock.getHoldCount() == 1) {
-                    lock.markAcquired(now);
-                    listener.lockAcquired(lock.ranking.telemetryName, lock.ranking.lockClass, now - start, contended);
+                    LockTelemetry events = lock.telemetry(listener);
+                    if (events.timesHolds()) {
+                        lock.markAcquired(now);
+                    }
+                    events.acquired(now - start, contended);
                 }
             }
         } catch (Throwable failure) {
@@ -476,7 +480,7 @@ public final class Locks {
         long waited = System.nanoTime() - start;
         for (RankedLock lock : set) {
             if (!lock.isHeldByCurrentThread()) {
-                listener.lockAbandoned(lock.ranking.telemetryName, lock.ranking.lockClass, outcome, waited);
+                lock.telemetry(listener).abandoned(outcome, waited);
             }
         }
     }

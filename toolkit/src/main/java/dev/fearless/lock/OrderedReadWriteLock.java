@@ -1,6 +1,8 @@
 package dev.fearless.lock;
 
 import dev.fearless.internal.Threads;
+import dev.fearless.telemetry.LockTelemetry;
+import dev.fearless.telemetry.TelemetryListener;
 import java.io.Serial;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -250,6 +252,11 @@ public final class OrderedReadWriteLock implements ReadWriteLock {
         @Override
         boolean isQueued(Thread thread) {
             return sync.hasQueuedThread(thread);
+        }
+
+        @Override
+        LockTelemetry telemetry(TelemetryListener listener) {
+            return ranking.sharedTelemetry(listener); // read holds overlap: not the write view's binding
         }
 
         @Override

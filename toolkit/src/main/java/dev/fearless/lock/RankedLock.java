@@ -1,6 +1,7 @@
 package dev.fearless.lock;
 
 import dev.fearless.internal.Durations;
+import dev.fearless.telemetry.LockTelemetry;
 import dev.fearless.telemetry.Outcome;
 import dev.fearless.telemetry.Telemetry;
 import dev.fearless.telemetry.TelemetryListener;
@@ -18,10 +19,12 @@ import org.jspecify.annotations.Nullable;
  * one global counter; {@link Locks} takes any set of them in rank order or with polite back-off,
  * so sets never deadlock with each other.
  *
- * <p>Beyond {@link Lock}, every acquisition and release is reported to the telemetry listeners
- * ({@link TelemetryListener#lockAcquired}, {@link TelemetryListener#lockReleased} for the
- * outermost hold, {@link TelemetryListener#lockAbandoned} when a timed or interruptible attempt
- * gives up), and, while the checker is on, recorded in the lock-order graph. A listener that
+ * <p>Beyond {@link Lock}, every outermost acquisition is reported to the telemetry listeners,
+ * through the handle each listener bound for this lock ({@link TelemetryListener#bindLock}):
+ * acquired, released with the hold time (only to listeners that time holds), abandoned when a
+ * timed or interruptible attempt gives up; while the checker is on, holds are also recorded in
+ * the lock-order graph. The clock is read for a real wait, and for holds only when a listener
+ * times them. A listener that
  * throws an error from {@code lockAcquired} (the dispatcher rethrows {@link VirtualMachineError}s)
  * makes the acquiring call throw it with the lock not held. With no listener and
  * the checker off, a lock or unlock costs two flag reads more than the underlying
@@ -55,10 +58,12 @@ public abstract sealed class RankedLock implements Lock
      *     after acquiring; unlock pops it. Untimed tryLock() records no edge (it cannot wait, so it
      *     cannot be part of a deadlock) but the lock it takes counts as held afterwards, as in
      *     lockdep.
-     *  2. Telemetry.listener(): timestamps are taken only when a listener is present. The
+     *  2. Telemetry.listener(): events go to the lock's binding (Ranking.telemetry: the handle
+     *     the listener returned for this lock, cached until the listener set changes). The clock
+     *     is read only for a real wait, and for holds only when the binding times them. The
      *     acquisition time is a plain field written and read by the owner (per thread for read
      *     views, which override markAcquired/takeAcquired) and is consumed by the outermost
-     *     release.
+     *     release; NOT_TIMED there means "no release event".
      *     A listener registered while a lock is held may miss that hold's release event, and one
      *     registered, removed and registered again between an acquisition and its release may see
      *     a stale hold time; registrations happen at start-up, so this is accepted.
@@ -231,7 +236,7 @@ public abstract sealed class RankedLock implements Lock
             try {
                 waitInterruptibly();
             } catch (InterruptedException e) {
-                listener.lockAbandoned(ranking.telemetryName, ranking.lockClass, Outcome.CANCELLED, System.nanoTime() - start);
+                telemetry(listener).abandoned(Outcome.CANCELLED, System.nanoTime() - start);
                 throw e;
             }
             acquiredAfterWaiting(listener, start);
@@ -295,13 +300,13 @@ public abstract sealed class RankedLock implements Lock
                 acquired = nanos > 0 && waitNanos(nanos);
             } catch (InterruptedException e) {
                 if (listener != null) {
-                    listener.lockAbandoned(ranking.telemetryName, ranking.lockClass, Outcome.CANCELLED, System.nanoTime() - start);
+                    telemetry(listener).abandoned(Outcome.CANCELLED, System.nanoTime() - start);
                 }
                 throw e;
             }
             if (!acquired) {
                 if (listener != null) {
-                    listener.lockAbandoned(ranking.telemetryName, ranking.lockClass, Outcome.TIMEOUT, System.nanoTime() - start);
+                    telemetry(listener).abandoned(Outcome.TIMEOUT, System.nanoTime() - start);
                 }
                 return false;
             }
@@ -342,35 +347,45 @@ public abstract sealed class RankedLock implements Lock
         }
         TelemetryListener listener = Telemetry.listener();
         if (listener != null && acquiredAt != NOT_TIMED) {
-            listener.lockReleased(ranking.telemetryName, ranking.lockClass, System.nanoTime() - acquiredAt);
+            telemetry(listener).released(System.nanoTime() - acquiredAt);
         }
     }
 
     // ------------------------------------------------------------------ shared with Locks and conditions
 
-    /** Reports an acquisition that did not wait, if it is the outermost hold. */
+    /** This view's telemetry binding; the read view of a read-write lock has its own, shared one. */
+    LockTelemetry telemetry(TelemetryListener listener) {
+        return ranking.telemetry(listener);
+    }
+
+    /** Reports an acquisition that did not wait, if it is the outermost hold: no clock read unless holds are timed. */
     final void acquiredWithoutWaiting(TelemetryListener listener) {
         if (getHoldCount() == 1) {
-            reportAcquired(listener, System.nanoTime(), 0, false);
+            reportAcquired(listener, 0L, false, NOT_TIMED);
         }
     }
 
     /** Reports an acquisition that waited since {@code start} (a contended one is always outermost). */
     final void acquiredAfterWaiting(TelemetryListener listener, long start) {
         long now = System.nanoTime();
-        reportAcquired(listener, now, now - start, true);
+        reportAcquired(listener, now - start, true, now);
     }
 
     /**
-     * Reports the outermost hold just acquired. The caller of lock() gets no hold to release if
-     * this throws (a listener's VirtualMachineError, which the dispatcher rethrows), so a throw
-     * undoes the acquisition first: the lock never stays held by a call that failed. The
-     * lock-order checker records the hold only after this returns.
+     * Reports the outermost hold just acquired, with {@code now} the clock reading if one was
+     * taken ({@link #NOT_TIMED} if not; it is read here only when the binding times holds). The
+     * caller of lock() gets no hold to release if this throws (a listener's VirtualMachineError,
+     * which the dispatcher rethrows, from binding or from the event), so a throw undoes the
+     * acquisition first: the lock never stays held by a call that failed. The lock-order checker
+     * records the hold only after this returns.
      */
-    private void reportAcquired(TelemetryListener listener, long now, long waitNanos, boolean contended) {
-        markAcquired(now);
+    private void reportAcquired(TelemetryListener listener, long waitNanos, boolean contended, long now) {
         try {
-            listener.lockAcquired(ranking.telemetryName, ranking.lockClass, waitNanos, contended);
+            LockTelemetry events = telemetry(listener);
+            if (events.timesHolds()) {
+                markAcquired(now != NOT_TIMED ? now : System.nanoTime());
+            }
+            events.acquired(waitNanos, contended);
         } catch (Throwable failure) {
             takeAcquired();
             release();

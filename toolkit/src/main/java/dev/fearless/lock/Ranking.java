@@ -1,7 +1,10 @@
 package dev.fearless.lock;
 
+import dev.fearless.internal.Bound;
 import dev.fearless.internal.Names;
+import dev.fearless.telemetry.LockTelemetry;
 import dev.fearless.telemetry.Telemetry;
+import dev.fearless.telemetry.TelemetryListener;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
@@ -29,6 +32,10 @@ final class Ranking {
     final String telemetryName;
     /** The lock-order graph node: this lock's own, or its class's; set once by LockGraph. */
     volatile @Nullable LockNode node;
+    /** The telemetry binding of this lock's exclusive view; a racy cache (see Bound). */
+    private @Nullable Bound<LockTelemetry> bound;
+    /** The telemetry binding of a read-write lock's read view, whose holders overlap. */
+    private @Nullable Bound<LockTelemetry> sharedBound;
 
     Ranking(@Nullable String name, @Nullable String lockClass) {
         if (name != null) {
@@ -55,6 +62,32 @@ final class Ranking {
 
     private String instanceLabel() {
         return (name == null ? "lock" : name) + "#" + rank;
+    }
+
+    /**
+     * Returns the exclusive view's events as bound by {@code listener}, binding at the first event
+     * after the listener set changed: one plain read and an identity check per event, no lookup by
+     * name.
+     */
+    LockTelemetry telemetry(TelemetryListener listener) {
+        Bound<LockTelemetry> b = bound;
+        if (b != null && b.listener == listener) {
+            return b.handle;
+        }
+        LockTelemetry handle = listener.bindLock(telemetryName, lockClass, false);
+        bound = new Bound<>(listener, handle);
+        return handle;
+    }
+
+    /** As {@link #telemetry}, for the read view of a read-write lock. */
+    LockTelemetry sharedTelemetry(TelemetryListener listener) {
+        Bound<LockTelemetry> b = sharedBound;
+        if (b != null && b.listener == listener) {
+            return b.handle;
+        }
+        LockTelemetry handle = listener.bindLock(telemetryName, lockClass, true);
+        sharedBound = new Bound<>(listener, handle);
+        return handle;
     }
 
     LockNode node() {

@@ -1,5 +1,6 @@
 package dev.fearless.lock;
 
+import dev.fearless.telemetry.LockTelemetry;
 import dev.fearless.telemetry.Telemetry;
 import dev.fearless.telemetry.TelemetryListener;
 import java.util.Date;
@@ -94,7 +95,7 @@ final class TrackedCondition implements Condition {
         if (listener != null) {
             long acquiredAt = lock.takeAcquired();
             if (acquiredAt != RankedLock.NOT_TIMED) {
-                listener.lockReleased(lock.ranking.telemetryName, lock.ranking.lockClass, System.nanoTime() - acquiredAt);
+                lock.telemetry(listener).released(System.nanoTime() - acquiredAt);
             }
         }
         RankedLock.WAITING.put(Thread.currentThread(), lock);
@@ -108,8 +109,11 @@ final class TrackedCondition implements Condition {
         RankedLock.WAITING.remove(Thread.currentThread());
         TelemetryListener listener = Telemetry.listener();
         if (listener != null) {
-            lock.markAcquired(System.nanoTime());
-            listener.lockAcquired(lock.ranking.telemetryName, lock.ranking.lockClass, 0, false);
+            LockTelemetry events = lock.telemetry(listener);
+            if (events.timesHolds()) {
+                lock.markAcquired(System.nanoTime());
+            }
+            events.acquired(0, false);
         }
     }
 

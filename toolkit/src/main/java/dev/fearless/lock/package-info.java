@@ -27,9 +27,10 @@
  * }
  * }</pre>
  *
- * <p>Telemetry: every ranked lock reports {@code lockAcquired}, {@code lockReleased} (outermost
- * release, with the hold time) and {@code lockAbandoned} to the
- * {@link dev.fearless.telemetry.TelemetryListener}s, under its name; the checker reports
+ * <p>Telemetry: every ranked lock reports acquired, released (outermost release, with the hold
+ * time, to listeners that time holds) and abandoned to the
+ * {@link dev.fearless.telemetry.TelemetryListener}s, through the handle each bound for it under
+ * its name ({@link dev.fearless.telemetry.TelemetryListener#bindLock}); the checker reports
  * {@code lockOrderViolation} (for a hold-and-wait report, the list names the held locks, then
  * the requested ones) and the watchdog {@code deadlockDetected}. With no listener and the checker
  * off, a lock operation pays two flag reads on top of the JDK lock's own work.

@@ -42,6 +42,160 @@ final class Dispatcher implements TelemetryListener {
         }
     }
 
+    /** What a binding gets from a listener whose bind method threw: its events are dropped. */
+    private static final LockTelemetry UNBOUND_LOCK = new LockTelemetry() {
+        @Override
+        public void acquired(long waitNanos, boolean contended) {}
+
+        @Override
+        public void released(long heldNanos) {}
+
+        @Override
+        public void abandoned(Outcome outcome, long waitNanos) {}
+
+        @Override
+        public boolean timesHolds() {
+            return false;
+        }
+    };
+
+    private static final ChannelTelemetry UNBOUND_CHANNEL = new ChannelTelemetry() {
+        @Override
+        public void sent(long blockedNanos) {}
+
+        @Override
+        public void received(long blockedNanos) {}
+    };
+
+    /**
+     * Binds the lock with every listener, each isolated: a listener whose bindLock throws gets
+     * none of this lock's events until the listener set changes.
+     */
+    @Override
+    public LockTelemetry bindLock(String lock, @Nullable String lockClass, boolean shared) {
+        TelemetryListener[] ls = listeners;
+        LockTelemetry[] bound = new LockTelemetry[ls.length];
+        boolean[] timed = new boolean[ls.length];
+        boolean anyTimed = false;
+        for (int i = 0; i < ls.length; i++) {
+            try {
+                LockTelemetry handle = ls[i].bindLock(lock, lockClass, shared);
+                timed[i] = handle.timesHolds();
+                bound[i] = handle;
+            } catch (Throwable failure) {
+                bound[i] = UNBOUND_LOCK;
+                failed(i, failure);
+            }
+            anyTimed |= timed[i];
+        }
+        return new Locks(bound, timed, anyTimed);
+    }
+
+    /** As {@link #bindLock}, for a channel. */
+    @Override
+    public ChannelTelemetry bindChannel(String channel) {
+        TelemetryListener[] ls = listeners;
+        ChannelTelemetry[] bound = new ChannelTelemetry[ls.length];
+        for (int i = 0; i < ls.length; i++) {
+            try {
+                bound[i] = ls[i].bindChannel(channel);
+            } catch (Throwable failure) {
+                bound[i] = UNBOUND_CHANNEL;
+                failed(i, failure);
+            }
+        }
+        return new Channels(bound);
+    }
+
+    /** One lock's handles, one per listener, isolated as the per-name events are. */
+    private final class Locks implements LockTelemetry {
+        private final LockTelemetry[] handles;
+        private final boolean[] timed; // hold times go only to the handles that asked for them
+        private final boolean anyTimed;
+
+        Locks(LockTelemetry[] handles, boolean[] timed, boolean anyTimed) {
+            this.handles = handles;
+            this.timed = timed;
+            this.anyTimed = anyTimed;
+        }
+
+        @Override
+        public void acquired(long waitNanos, boolean contended) {
+            LockTelemetry[] hs = handles;
+            for (int i = 0; i < hs.length; i++) {
+                try {
+                    hs[i].acquired(waitNanos, contended);
+                } catch (Throwable failure) {
+                    failed(i, failure);
+                }
+            }
+        }
+
+        @Override
+        public void released(long heldNanos) {
+            LockTelemetry[] hs = handles;
+            for (int i = 0; i < hs.length; i++) {
+                if (timed[i]) {
+                    try {
+                        hs[i].released(heldNanos);
+                    } catch (Throwable failure) {
+                        failed(i, failure);
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void abandoned(Outcome outcome, long waitNanos) {
+            LockTelemetry[] hs = handles;
+            for (int i = 0; i < hs.length; i++) {
+                try {
+                    hs[i].abandoned(outcome, waitNanos);
+                } catch (Throwable failure) {
+                    failed(i, failure);
+                }
+            }
+        }
+
+        @Override
+        public boolean timesHolds() {
+            return anyTimed;
+        }
+    }
+
+    /** One channel's handles, one per listener, isolated as the per-name events are. */
+    private final class Channels implements ChannelTelemetry {
+        private final ChannelTelemetry[] handles;
+
+        Channels(ChannelTelemetry[] handles) {
+            this.handles = handles;
+        }
+
+        @Override
+        public void sent(long blockedNanos) {
+            ChannelTelemetry[] hs = handles;
+            for (int i = 0; i < hs.length; i++) {
+                try {
+                    hs[i].sent(blockedNanos);
+                } catch (Throwable failure) {
+                    failed(i, failure);
+                }
+            }
+        }
+
+        @Override
+        public void received(long blockedNanos) {
+            ChannelTelemetry[] hs = handles;
+            for (int i = 0; i < hs.length; i++) {
+                try {
+                    hs[i].received(blockedNanos);
+                } catch (Throwable failure) {
+                    failed(i, failure);
+                }
+            }
+        }
+    }
+
     @Override
     public void scopeOpened(String scope) {
         TelemetryListener[] ls = listeners;

@@ -33,8 +33,54 @@ import org.jspecify.annotations.Nullable;
  * <p>Components created before a listener is registered still report their events to it, but
  * creation events ({@link #channelCreated}, {@link #executorCreated}) reach only the listeners
  * registered at that moment; register listeners at start-up.
+ *
+ * <p>Locks and channels, the components with the hottest event sites, <em>bind</em> their events:
+ * at its first event after the set of registered listeners changed, a lock calls
+ * {@link #bindLock} and a channel {@link #bindChannel}, and holds the handle returned for every
+ * later event, so a listener can resolve its per-component state (meters, say) once instead of by
+ * name per event. The defaults return handles that forward to the per-name methods below, so a
+ * listener that overrides only those sees every event. Hold times cost two clock reads per hold
+ * and are taken only for a listener that wants them: by default, one that overrides a
+ * {@code lockReleased} method.
  */
 public interface TelemetryListener {
+
+    // ------------------------------------------------------------------ bindings
+
+    /**
+     * Binds a lock's events; called by the lock at its first event after the set of registered
+     * listeners changed, then held by it. The default forwards to
+     * {@link #lockAcquired(String, String, long, boolean)},
+     * {@link #lockReleased(String, String, long)} and
+     * {@link #lockAbandoned(String, String, Outcome, long)}, and times holds only if this
+     * listener's class overrides a {@code lockReleased} method.
+     *
+     * <p>For an exclusive lock ({@code shared} false) the lock calls {@link LockTelemetry#acquired}
+     * of one handle only while it is held, so those calls never overlap and each happens-before
+     * the next: the handle may count them in a plain field. The read view of a read-write lock is
+     * bound separately, with {@code shared} true: its holders' calls overlap. Other calls
+     * ({@code released}, {@code abandoned}) may come from any thread at any time.
+     *
+     * @param lock the lock's name
+     * @param lockClass the lock's class, or {@code null} if it has none
+     * @param shared whether this is the read view of a read-write lock, whose holds overlap
+     * @return the receiver of this lock's events, never null
+     */
+    default LockTelemetry bindLock(String lock, @Nullable String lockClass, boolean shared) {
+        return new Forwarding.Lock(this, lock, lockClass);
+    }
+
+    /**
+     * Binds a channel's events; called by the channel at its first send or receive after the set
+     * of registered listeners changed, then held by it. The default forwards to
+     * {@link #channelSent} and {@link #channelReceived}.
+     *
+     * @param channel the channel's name
+     * @return the receiver of this channel's events, never null
+     */
+    default ChannelTelemetry bindChannel(String channel) {
+        return new Forwarding.Channel(this, channel);
+    }
 
     // ------------------------------------------------------------------ scopes and tasks
 
@@ -84,7 +130,8 @@ public interface TelemetryListener {
     default void lockAcquired(String lock, long waitNanos, boolean contended) {}
 
     /**
-     * A lock was released by its outermost hold.
+     * A lock was released by its outermost hold. Reported only to a listener that times holds (see
+     * {@link #bindLock}).
      *
      * @param lock the lock's name
      * @param heldNanos time from the outermost acquisition to this release

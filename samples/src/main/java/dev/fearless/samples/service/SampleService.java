@@ -205,7 +205,7 @@ public final class SampleService implements AutoCloseable {
         }
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.config().commonTags("application", "fearless-samples");
-        fearlessMetrics = new FearlessMetrics();
+        fearlessMetrics = FearlessMetrics.builder().timeLockHolds(true).build(); // the dashboard shows hold times
         fearlessMetrics.bindTo(registry);                    // before the components, so it sees them created
         new JvmMemoryMetrics().bindTo(registry);
         gcMetrics = new JvmGcMetrics();

@@ -49,6 +49,7 @@ public class FearlessMetricsAutoConfiguration {
                 .maxNames(options.getMaxNames())
                 .percentileHistograms(options.isPercentileHistograms())
                 .tagLocksByClass(options.isTagLocksByClass())
+                .timeLockHolds(options.isTimeLockHolds())
                 .build();
         return FearlessMetricsBinding.bind(metrics, registry);
     }

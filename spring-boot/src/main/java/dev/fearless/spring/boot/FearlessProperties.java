@@ -81,6 +81,7 @@ public class FearlessProperties {
 
         /** Whether lock series are named by lock class (one series per role) instead of per lock. */
         private boolean tagLocksByClass;
+        private boolean timeLockHolds;
 
         /** Creates the defaults. */
         public Metrics() {}
@@ -155,6 +156,24 @@ public class FearlessProperties {
          */
         public void setTagLocksByClass(boolean tagLocksByClass) {
             this.tagLocksByClass = tagLocksByClass;
+        }
+
+        /**
+         * Returns whether lock holds are timed ({@code fearless.lock.held}).
+         *
+         * @return {@code false} by default: two clock reads per hold
+         */
+        public boolean isTimeLockHolds() {
+            return timeLockHolds;
+        }
+
+        /**
+         * Sets whether lock holds are timed ({@code fearless.lock.held}).
+         *
+         * @param timeLockHolds whether to time them
+         */
+        public void setTimeLockHolds(boolean timeLockHolds) {
+            this.timeLockHolds = timeLockHolds;
         }
     }
 
