@@ -200,6 +200,9 @@ public abstract sealed class RankedLock implements Lock
         } else if (!tryAcquire()) {
             waitUninterruptibly();
         }
+        if (Tracking.enabled()) {
+            trackHold();
+        }
         if (holds != null) {
             LockGraph.acquired(holds, this);
         }
@@ -236,6 +239,9 @@ public abstract sealed class RankedLock implements Lock
             }
             acquiredAfterWaiting(listener, start);
         }
+        if (Tracking.enabled()) {
+            trackHold();
+        }
         if (holds != null) {
             LockGraph.acquired(holds, this);
         }
@@ -257,6 +263,9 @@ public abstract sealed class RankedLock implements Lock
         TelemetryListener listener = Telemetry.listener();
         if (listener != null) {
             acquiredWithoutWaiting(listener);
+        }
+        if (Tracking.enabled()) {
+            trackHold();
         }
         if (holds != null) {
             LockGraph.acquired(holds, this);
@@ -309,6 +318,9 @@ public abstract sealed class RankedLock implements Lock
                 acquiredAfterWaiting(listener, start);
             }
         }
+        if (Tracking.enabled()) {
+            trackHold();
+        }
         if (holds != null) {
             LockGraph.acquired(holds, this);
         }
@@ -323,7 +335,7 @@ public abstract sealed class RankedLock implements Lock
      */
     @Override
     public final void unlock() {
-        if (LockGraph.enabled || Telemetry.listener() != null) {
+        if (LockGraph.enabled || Telemetry.listener() != null || Tracking.enabled()) {
             unlockObserved();
         } else {
             release();
@@ -337,6 +349,9 @@ public abstract sealed class RankedLock implements Lock
         }
         long acquiredAt = takeAcquired(); // read before release: afterwards another owner writes it
         release();
+        if (Tracking.enabled()) {
+            Tracking.released(this);
+        }
         if (LockGraph.enabled) {
             LockGraph.released(this);
         }
@@ -347,6 +362,21 @@ public abstract sealed class RankedLock implements Lock
     }
 
     // ------------------------------------------------------------------ shared with Locks and conditions
+
+    /**
+     * Records the calling thread's outermost hold for structure snapshots. If recording throws
+     * (an OutOfMemoryError), the hold just taken is released first: the failed call holds nothing.
+     */
+    final void trackHold() {
+        if (getHoldCount() == 1) {
+            try {
+                Tracking.held(this, ranking.label());
+            } catch (Throwable failure) {
+                release();
+                throw failure;
+            }
+        }
+    }
 
     /** Reports an acquisition that did not wait, if it is the outermost hold. */
     final void acquiredWithoutWaiting(TelemetryListener listener) {
