@@ -23,9 +23,10 @@ import org.jspecify.annotations.Nullable;
  * outermost hold, {@link TelemetryListener#lockAbandoned} when a timed or interruptible attempt
  * gives up), and, while the checker is on, recorded in the lock-order graph. A listener that
  * throws an error from {@code lockAcquired} (the dispatcher rethrows {@link VirtualMachineError}s)
- * makes the acquiring call throw it with the lock not held. With no listener and
- * the checker off, a lock or unlock costs two flag reads more than the underlying
- * {@code java.util.concurrent.locks} lock.
+ * makes the acquiring call throw it with the lock not held. With no listener, the checker off
+ * and structure tracking off, a lock or unlock costs three flag reads more than the underlying
+ * {@code java.util.concurrent.locks} lock. While structure tracking is on, the outermost hold is
+ * recorded for {@link dev.fearless.structure.Structure} snapshots.
  *
  * <pre>{@code
  * RankedLock lock = new OrderedLock("inventory");
@@ -47,7 +48,7 @@ public abstract sealed class RankedLock implements Lock
     /*
      * Implementation overview. Subclasses wrap a ReentrantLock or ReentrantReadWriteLock and
      * expose "raw" operations (tryAcquire, acquire, release, ...) that do exactly what the JDK
-     * lock does. The public Lock methods here add three optional layers, each behind one
+     * lock does. The public Lock methods here add four optional layers, each behind one
      * volatile read:
      *
      *  1. LockGraph.enabled: the lock-order checker. Checks run BEFORE acquiring (so THROW mode
@@ -66,6 +67,9 @@ public abstract sealed class RankedLock implements Lock
      *     (the barging tryAcquire failed) registers "this thread waits for this lock" in a
      *     concurrent map and removes it when the wait ends, so uncontended acquisitions never
      *     touch it. Owners and queue membership are read from the JDK lock itself.
+     *  4. Tracking.enabled(): structure tracking. The outermost hold is recorded after acquiring
+     *     (trackHold, which releases again if recording throws) and forgotten after the outermost
+     *     release; unlock() takes the observed path while it is on.
      */
 
     /** Sentinel for "no acquisition time recorded" (no listener at acquisition). */
