@@ -4,6 +4,7 @@ import static dev.fearless.structure.Snapshots.awaitSnapshot;
 import static dev.fearless.structure.Snapshots.scope;
 import static dev.fearless.structure.Snapshots.taskWaiting;
 import static dev.fearless.structure.Snapshots.waits;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,6 +22,7 @@ import dev.fearless.lock.OrderedLock;
 import dev.fearless.scope.Scope;
 import dev.fearless.testing.ThreadKind;
 import dev.fearless.tracking.Tracking;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -65,47 +67,49 @@ class StructureWaitsAndHoldsTest {
                 release.await();
                 return null;
             });
-            waits.fork(() -> Select.select(in.receiveClause(), out.sendClause(1)));
-            waits.fork(() -> thumbs.submit(() -> "second").join());           // blocks for the permit
-            waits.fork(() -> Bridge.await(quote));
-            waits.fork(Bridge.awaiting(() -> invoice));
+            try {
+                waits.fork(() -> Select.select(in.receiveClause(), out.sendClause(1)));
+                waits.fork(() -> thumbs.submit(() -> "second").join());           // blocks for the permit
+                waits.fork(() -> Bridge.await(quote));
+                waits.fork(Bridge.awaiting(() -> invoice));
 
-            StructureSnapshot snapshot = awaitSnapshot(s -> scope(s, "waits").map(scope -> waits(scope).size() == 4)
-                    .orElse(false));
-            ScopeNode scope = scope(snapshot, "waits").orElseThrow();
+                StructureSnapshot snapshot = awaitSnapshot(s -> scope(s, "waits").map(scope -> waits(scope).size() == 4)
+                        .orElse(false));
+                ScopeNode scope = scope(snapshot, "waits").orElseThrow();
 
-            WaitNode select = taskWaiting(scope, WaitKind.SELECT).waitsFor().orElseThrow();
-            assertEquals("in (receive), out (send)", select.target());
-            assertEquals(Optional.of("in 0/2 buffered; out 1/1 buffered"), select.detail());
-            assertTrue(select.waited().isPresent());
+                WaitNode select = taskWaiting(scope, WaitKind.SELECT).waitsFor().orElseThrow();
+                assertEquals("in (receive), out (send)", select.target());
+                assertEquals(Optional.of("in 0/2 buffered; out 1/1 buffered"), select.detail());
+                assertTrue(select.waited().isPresent());
 
-            WaitNode permit = taskWaiting(scope, WaitKind.EXECUTOR_PERMIT).waitsFor().orElseThrow();
-            assertEquals("a permit of executor \"thumbs\" (limit 1)", permit.target());
-            assertEquals(Optional.of("1/1 running, 1 waiting"), permit.detail());
+                WaitNode permit = taskWaiting(scope, WaitKind.EXECUTOR_PERMIT).waitsFor().orElseThrow();
+                assertEquals("a permit of executor \"thumbs\" (limit 1)", permit.target());
+                assertEquals(Optional.of("1/1 running, 1 waiting"), permit.detail());
 
-            List<WaitNode> stages = scope.tasks().stream().flatMap(t -> t.waitsFor().stream())
-                    .filter(w -> w.kind() == WaitKind.STAGE).toList();
-            assertEquals(2, stages.size(), stages.toString());
-            for (CompletableFuture<String> stage : List.of(quote, invoice)) {
-                String name = "java.util.concurrent.CompletableFuture@" + Integer.toHexString(System.identityHashCode(stage));
-                assertTrue(stages.stream().anyMatch(w -> w.target().equals(name) && w.detail().equals(Optional.of("incomplete"))),
-                        name + " not in " + stages);
+                List<WaitNode> stages = scope.tasks().stream().flatMap(t -> t.waitsFor().stream())
+                        .filter(w -> w.kind() == WaitKind.STAGE).toList();
+                assertEquals(2, stages.size(), stages.toString());
+                for (CompletableFuture<String> stage : List.of(quote, invoice)) {
+                    String name = "java.util.concurrent.CompletableFuture@" + Integer.toHexString(System.identityHashCode(stage));
+                    assertTrue(stages.stream().anyMatch(w -> w.target().equals(name) && w.detail().equals(Optional.of("incomplete"))),
+                            name + " not in " + stages);
+                }
+
+                String text = snapshot.toText();
+                assertTrue(text.contains("waits for a select over in (receive), out (send) (in 0/2 buffered; out 1/1 buffered)"),
+                        text);
+                assertTrue(text.contains("waits for a permit of executor \"thumbs\" (limit 1) (1/1 running, 1 waiting)"), text);
+                assertTrue(text.contains("(Bridge.await)"), text);
+                String json = snapshot.toJson();
+                assertTrue(json.contains("\"kind\":\"SELECT\",\"target\":\"in (receive), out (send)\""), json);
+                assertTrue(json.contains("\"kind\":\"EXECUTOR_PERMIT\""), json);
+                assertTrue(json.contains("\"kind\":\"STAGE\""), json);
+            } finally {                                                       // free every waiter, pass or fail
+                in.trySend(7);                                                // completes the select
+                release.countDown();                                          // frees the permit
+                quote.complete("q");
+                invoice.complete("i");
             }
-
-            String text = snapshot.toText();
-            assertTrue(text.contains("waits for a select over in (receive), out (send) (in 0/2 buffered; out 1/1 buffered)"),
-                    text);
-            assertTrue(text.contains("waits for a permit of executor \"thumbs\" (limit 1) (1/1 running, 1 waiting)"), text);
-            assertTrue(text.contains("(Bridge.await)"), text);
-            String json = snapshot.toJson();
-            assertTrue(json.contains("\"kind\":\"SELECT\",\"target\":\"in (receive), out (send)\""), json);
-            assertTrue(json.contains("\"kind\":\"EXECUTOR_PERMIT\""), json);
-            assertTrue(json.contains("\"kind\":\"STAGE\""), json);
-
-            in.send(7);                                                       // completes the select
-            release.countDown();                                              // frees the permit
-            quote.complete("q");
-            invoice.complete("i");
             waits.join();
             running.join();
         }
@@ -167,6 +171,52 @@ class StructureWaitsAndHoldsTest {
                     snapshot.toJson());
             release.countDown();
             holders.join();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ThreadKind.class)
+    void whileDisabledNoWaitIsRecorded(ThreadKind kind) throws Exception {
+        Structure.disable();
+        Channel<Integer> in = Channel.buffered(1, "quiet-in");
+        CompletableFuture<String> stage = new CompletableFuture<>();
+        CountDownLatch release = new CountDownLatch(1);
+        List<Thread> threads = new java.util.ArrayList<>();
+        try (VirtualExecutor full = VirtualExecutor.builder().name("quiet").limit(1, LimitPolicy.block())
+                .threadFactory(kind.factory()).build()) {
+            try {
+                full.submit(() -> {                                            // holds the only permit
+                    release.await();
+                    return null;
+                });
+                threads.add(kind.builder().start(() -> {
+                    try {
+                        Select.select(in.receiveClause());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
+                threads.add(kind.builder().start(() -> full.submit(() -> "x").join()));
+                threads.add(kind.builder().start(() -> {
+                    try {
+                        Bridge.await(stage);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
+                await().atMost(Duration.ofSeconds(30)).until(() -> threads.stream()
+                        .allMatch(t -> t.getState() == Thread.State.WAITING));
+                for (Thread thread : threads) {
+                    assertEquals(null, Tracking.waitOf(thread), thread + " recorded a wait while tracking was off");
+                }
+            } finally {                                                        // free every waiter, pass or fail
+                in.trySend(1);
+                stage.complete("done");
+                release.countDown();
+            }
+        }
+        for (Thread thread : threads) {
+            assertTrue(thread.join(Duration.ofSeconds(30)), thread + " did not finish");
         }
     }
 
