@@ -268,6 +268,26 @@ public final class Report {
         suites.add(new Suite("Telemetry", "The toolkit's real event sites, one thread, uncontended: no listener, a "
                 + "no-op listener, and `FearlessMetrics` bound to a Simple and to a Prometheus registry. The replica "
                 + "row measures the check alone (the two sites of a lock written out by hand, no listener).", telemetry));
+
+        List<Row> structure = new ArrayList<>();
+        for (String n : List.of("1000", "100000")) {
+            String tasks = String.format(Locale.ROOT, "%,d", Integer.parseInt(n));
+            structure.add(new Row("Structure.snapshot, " + tasks + " live tasks, vs the JDK JSON thread dump",
+                    "StructureBenchmark.snapshot[tasks=" + n + "]", List.of("StructureBenchmark.jdkThreadDumpJson[tasks=" + n
+                            + "]"), INFO));
+            structure.add(new Row("snapshot + toJson, " + tasks + " live tasks, vs the JDK JSON thread dump",
+                    "StructureBenchmark.snapshotJson[tasks=" + n + "]", List.of("StructureBenchmark.jdkThreadDumpJson[tasks="
+                            + n + "]"), INFO));
+        }
+        for (var op : List.of(List.of("lockUnlock", "OrderedLock lock/unlock"), List.of("sharedUpdate", "Shared.update"),
+                List.of("bufferedSendReceive", "buffered send + receive"), List.of("scopeForkJoin", "scope fork + join of one task"))) {
+            structure.add(new Row(op.get(1) + ": tracking enabled vs disabled", "StructureBenchmark." + op.get(0)
+                    + "[tracking=true]", List.of("StructureBenchmark." + op.get(0) + "[tracking=false]"), INFO));
+        }
+        suites.add(new Suite("Structure tracking", "`Structure.snapshot()` of one scope whose live virtual-thread tasks "
+                + "are half in a channel receive and half on a latch, next to the JDK's JSON thread dump of the same threads "
+                + "(`HotSpotDiagnosticMXBean.dumpThreads`, as `jcmd Thread.dump_to_file -format=json`); and the hot paths "
+                + "with structure tracking enabled against disabled, one thread, uncontended.", structure));
         return suites;
     }
 

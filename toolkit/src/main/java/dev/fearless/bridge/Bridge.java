@@ -3,6 +3,7 @@ package dev.fearless.bridge;
 import dev.fearless.internal.Durations;
 import dev.fearless.scope.Scope;
 import dev.fearless.scope.Task.CancelHook;
+import dev.fearless.tracking.Tracking;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -136,6 +137,7 @@ public final class Bridge {
     public static <T> T await(CompletionStage<T> stage) throws InterruptedException {
         Objects.requireNonNull(stage, "stage");
         CompletableFuture<T> view = view(stage);
+        Tracking.Wait tracked = Tracking.enabled() && !view.isDone() ? Tracking.stage(stage, view) : null;
         try {
             return view.get();
         } catch (ExecutionException e) {
@@ -143,6 +145,8 @@ public final class Bridge {
         } catch (InterruptedException e) {
             cancel(stage, view);
             throw e;
+        } finally {
+            Tracking.end(tracked);
         }
     }
 
@@ -179,6 +183,7 @@ public final class Bridge {
         Objects.requireNonNull(stage, "stage");
         long nanos = Durations.toNanosSaturated(timeout);
         CompletableFuture<T> view = view(stage);
+        Tracking.Wait tracked = Tracking.enabled() && !view.isDone() ? Tracking.stage(stage, view) : null;
         try {
             return view.get(nanos, TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
@@ -192,6 +197,8 @@ public final class Bridge {
                     + (cancelled ? "; it was cancelled" : "; it was not cancelled (already complete, or not cancellable)"));
             timedOut.initCause(e);
             throw timedOut;
+        } finally {
+            Tracking.end(tracked);
         }
     }
 
@@ -245,7 +252,9 @@ public final class Bridge {
         CompletableFuture<T> view = view(stage);
         dev.fearless.scope.@Nullable Task<?> task = dev.fearless.scope.Task.current().orElse(null);
         @Nullable CancelHook hook = task == null ? null : task.onCancel(() -> cancel(stage, view));
+        Tracking.@Nullable Wait tracked = null;
         try {
+            tracked = Tracking.enabled() && !view.isDone() ? Tracking.stage(stage, view) : null;
             return view.get();
         } catch (ExecutionException e) {
             RuntimeException unwrapped = unwrap(e);
@@ -257,6 +266,7 @@ public final class Bridge {
             cancel(stage, view);
             throw e;
         } finally {
+            Tracking.end(tracked);
             if (hook != null) {
                 hook.close();
             }

@@ -10,6 +10,7 @@ import dev.fearless.telemetry.ExecutorState;
 import dev.fearless.telemetry.Outcome;
 import dev.fearless.telemetry.Telemetry;
 import dev.fearless.telemetry.TelemetryListener;
+import dev.fearless.tracking.Tracking;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -519,6 +520,7 @@ public final class VirtualExecutor extends AbstractExecutorService implements Sc
         if (how == REJECT) {
             return FULL;
         }
+        Tracking.Wait tracked = Tracking.enabled() ? Tracking.permit(this) : null;
         waiting.incrementAndGet();
         long begin = System.nanoTime();
         try {
@@ -532,6 +534,7 @@ public final class VirtualExecutor extends AbstractExecutorService implements Sc
         } finally {
             permitWaitNanos.add(System.nanoTime() - begin);
             waiting.decrementAndGet();
+            Tracking.end(tracked);
         }
     }
 
@@ -545,6 +548,7 @@ public final class VirtualExecutor extends AbstractExecutorService implements Sc
         if (!p.hasQueuedThreads() && p.tryAcquire()) {
             return ACQUIRED_AT_ONCE;
         }
+        Tracking.Wait tracked = Tracking.enabled() ? Tracking.permit(this) : null;
         waitingTasks.incrementAndGet();
         waiters.add(task);
         long begin = System.nanoTime();
@@ -567,6 +571,7 @@ public final class VirtualExecutor extends AbstractExecutorService implements Sc
             waiters.remove(task);
             permitWaitNanos.add(System.nanoTime() - begin);
             waitingTasks.decrementAndGet();
+            Tracking.end(tracked);
         }
     }
 

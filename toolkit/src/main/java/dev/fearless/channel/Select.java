@@ -3,6 +3,7 @@ package dev.fearless.channel;
 import dev.fearless.internal.Durations;
 import dev.fearless.telemetry.Telemetry;
 import dev.fearless.telemetry.TelemetryListener;
+import dev.fearless.tracking.Tracking;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -402,7 +403,9 @@ public final class Select {
             if (!registered && m > 0) {
                 op.claim(Waiter.CLOSED); // every clause was skipped: re-examine (phase 1 reports done)
             }
+            Tracking.Wait tracked = Tracking.enabled() ? tracked(clauses) : null;
             int state = op.await(spin, deadline);
+            Tracking.end(tracked);                  // structure tracking; await returns, never throws
             if (state < 0) {
                 if (op.claim(Waiter.CANCELLED) != Waiter.CLAIM_FAILED) {
                     unregister(op, clauses, -1);
@@ -517,6 +520,17 @@ public final class Select {
     @SuppressWarnings("unchecked")
     private static <U extends @Nullable Object> ChannelClosed<U> closed(ChannelClosed<?> closed) {
         return (ChannelClosed<U>) closed;
+    }
+
+    /** Records this thread's wait in the select for structure snapshots: each channel and direction. */
+    private static Tracking.Wait tracked(SelectClause<?>[] clauses) {
+        Channel<?>[] channels = new Channel<?>[clauses.length];
+        boolean[] sends = new boolean[clauses.length];
+        for (int i = 0; i < clauses.length; i++) {
+            channels[i] = channelOf(clauses[i]);
+            sends[i] = clauses[i].isSend();
+        }
+        return Tracking.select(channels, sends);
     }
 
     private static String describe(SelectClause<?>[] clauses) {

@@ -2,6 +2,7 @@ package dev.fearless.lock;
 
 import dev.fearless.internal.Threads;
 import dev.fearless.telemetry.Telemetry;
+import dev.fearless.tracking.Tracking;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -69,7 +70,7 @@ public final class HeldLocks implements AutoCloseable {
             }
         }
         released = true;
-        if (!LockGraph.enabled && Telemetry.listener() == null) {
+        if (!LockGraph.enabled && Telemetry.listener() == null && !Tracking.enabled()) {
             for (int i = held.length - 1; i >= 0; i--) {
                 held[i].release(); // what unlock() does when nothing observes it, flags read once
             }

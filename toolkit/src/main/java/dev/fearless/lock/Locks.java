@@ -5,6 +5,7 @@ import dev.fearless.telemetry.LockTelemetry;
 import dev.fearless.telemetry.Outcome;
 import dev.fearless.telemetry.Telemetry;
 import dev.fearless.telemetry.TelemetryListener;
+import dev.fearless.tracking.Tracking;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
@@ -184,7 +185,11 @@ public final class Locks {
             RankedLock high = inOrder ? second : first;
             if (low.ranking != high.ranking && low.tryAcquire()) {
                 if (high.tryAcquire()) {
-                    return new HeldLocks(new RankedLock[] {low, high});
+                    RankedLock[] both = {low, high};
+                    if (Tracking.enabled()) {
+                        trackHolds(both);
+                    }
+                    return new HeldLocks(both);
                 }
                 low.release();
             }
@@ -442,10 +447,33 @@ public final class Locks {
         if (listener != null) {
             reportAcquired(set, listener, start, result == CONTENDED);
         }
+        if (Tracking.enabled()) {
+            trackHolds(set);
+        }
         if (holds != null) {
             LockGraph.acquiredSet(holds, set);
         }
         return new HeldLocks(set);
+    }
+
+    /** Records a held set's outermost holds for structure snapshots; a failure releases the whole set. */
+    private static void trackHolds(RankedLock[] set) {
+        int k = 0;
+        try {
+            for (; k < set.length; k++) {
+                if (set[k].getHoldCount() == 1) {
+                    Tracking.held(set[k], set[k].ranking.label());
+                }
+            }
+        } catch (Throwable failure) {
+            for (int j = set.length - 1; j >= 0; j--) {
+                if (j < k) {
+                    Tracking.released(set[j]);
+                }
+                set[j].release();
+            }
+            throw failure;
+        }
     }
 
     /**

@@ -26,9 +26,10 @@ import org.jspecify.annotations.Nullable;
  * the lock-order graph. The clock is read for a real wait, and for holds only when a listener
  * times them. A listener that
  * throws an error from {@code lockAcquired} (the dispatcher rethrows {@link VirtualMachineError}s)
- * makes the acquiring call throw it with the lock not held. With no listener and
- * the checker off, a lock or unlock costs two flag reads more than the underlying
- * {@code java.util.concurrent.locks} lock.
+ * makes the acquiring call throw it with the lock not held. With no listener, the checker off
+ * and structure tracking off, a lock or unlock costs three flag reads more than the underlying
+ * {@code java.util.concurrent.locks} lock. While structure tracking is on, the outermost hold is
+ * recorded for {@link dev.fearless.structure.Structure} snapshots.
  *
  * <pre>{@code
  * RankedLock lock = new OrderedLock("inventory");
@@ -50,7 +51,7 @@ public abstract sealed class RankedLock implements Lock
     /*
      * Implementation overview. Subclasses wrap a ReentrantLock or ReentrantReadWriteLock and
      * expose "raw" operations (tryAcquire, acquire, release, ...) that do exactly what the JDK
-     * lock does. The public Lock methods here add three optional layers, each behind one
+     * lock does. The public Lock methods here add four optional layers, each behind one
      * volatile read:
      *
      *  1. LockGraph.enabled: the lock-order checker. Checks run BEFORE acquiring (so THROW mode
@@ -71,6 +72,9 @@ public abstract sealed class RankedLock implements Lock
      *     (the barging tryAcquire failed) registers "this thread waits for this lock" in a
      *     concurrent map and removes it when the wait ends, so uncontended acquisitions never
      *     touch it. Owners and queue membership are read from the JDK lock itself.
+     *  4. Tracking.enabled(): structure tracking. The outermost hold is recorded after acquiring
+     *     (trackHold, which releases again if recording throws) and forgotten after the outermost
+     *     release; unlock() takes the observed path while it is on.
      */
 
     /** Sentinel for "no acquisition time recorded" (no listener at acquisition). */
@@ -205,6 +209,9 @@ public abstract sealed class RankedLock implements Lock
         } else if (!tryAcquire()) {
             waitUninterruptibly();
         }
+        if (Tracking.enabled()) {
+            trackHold();
+        }
         if (holds != null) {
             LockGraph.acquired(holds, this);
         }
@@ -241,6 +248,9 @@ public abstract sealed class RankedLock implements Lock
             }
             acquiredAfterWaiting(listener, start);
         }
+        if (Tracking.enabled()) {
+            trackHold();
+        }
         if (holds != null) {
             LockGraph.acquired(holds, this);
         }
@@ -262,6 +272,9 @@ public abstract sealed class RankedLock implements Lock
         TelemetryListener listener = Telemetry.listener();
         if (listener != null) {
             acquiredWithoutWaiting(listener);
+        }
+        if (Tracking.enabled()) {
+            trackHold();
         }
         if (holds != null) {
             LockGraph.acquired(holds, this);
@@ -314,6 +327,9 @@ public abstract sealed class RankedLock implements Lock
                 acquiredAfterWaiting(listener, start);
             }
         }
+        if (Tracking.enabled()) {
+            trackHold();
+        }
         if (holds != null) {
             LockGraph.acquired(holds, this);
         }
@@ -328,7 +344,7 @@ public abstract sealed class RankedLock implements Lock
      */
     @Override
     public final void unlock() {
-        if (LockGraph.enabled || Telemetry.listener() != null) {
+        if (LockGraph.enabled || Telemetry.listener() != null || Tracking.enabled()) {
             unlockObserved();
         } else {
             release();
@@ -342,6 +358,9 @@ public abstract sealed class RankedLock implements Lock
         }
         long acquiredAt = takeAcquired(); // read before release: afterwards another owner writes it
         release();
+        if (Tracking.enabled()) {
+            Tracking.released(this);
+        }
         if (LockGraph.enabled) {
             LockGraph.released(this);
         }
@@ -356,6 +375,21 @@ public abstract sealed class RankedLock implements Lock
     /** This view's telemetry binding; the read view of a read-write lock has its own, shared one. */
     LockTelemetry telemetry(TelemetryListener listener) {
         return ranking.telemetry(listener);
+    }
+
+    /**
+     * Records the calling thread's outermost hold for structure snapshots. If recording throws
+     * (an OutOfMemoryError), the hold just taken is released first: the failed call holds nothing.
+     */
+    final void trackHold() {
+        if (getHoldCount() == 1) {
+            try {
+                Tracking.held(this, ranking.label());
+            } catch (Throwable failure) {
+                release();
+                throw failure;
+            }
+        }
     }
 
     /** Reports an acquisition that did not wait, if it is the outermost hold: no clock read unless holds are timed. */

@@ -38,12 +38,15 @@ import org.jspecify.annotations.Nullable;
  * left out); and these waits: a lock ({@code OrderedLock}, {@code OrderedReadWriteLock} views and
  * the lock of every {@code Shared} and {@code SharedRw} handle) with its current holder, a plain
  * channel send or receive, {@code Task.join()}, a scope owner's {@code join()}/{@code close()} and
- * a task waiting for a permit of its scope's {@code maxConcurrency}. Not yet seen: {@code Select},
- * executor permits, {@code Bridge.await} stages, and the locks a thread holds.
+ * a task waiting for a permit of its scope's {@code maxConcurrency}, a {@code Select} (its
+ * channels, each with its direction and fill), a {@code VirtualExecutor} permit (the executor,
+ * its limit and how many run and wait) and a {@code Bridge.await} stage; and, for each task, the
+ * locks its thread holds (taken while tracking was enabled).
  *
  * <p><b>Cost.</b> Disabled, each recording site costs one volatile read. Enabled, opening a scope
- * adds one small object to a concurrent set, a fork reads the clock, and a blocking join or
- * channel wait writes one entry of a concurrent map (lock waits are already recorded for the
+ * adds one small object to a concurrent set, a fork reads the clock, a blocking join, channel,
+ * select, executor-permit or stage wait writes one entry of a concurrent map, and the outermost
+ * acquisition and release of a lock write one entry of another (lock waits are already recorded for the
  * deadlock watchdog). A snapshot walks every tracked scope's task list: its cost grows with the
  * number of running tasks, and it holds no lock the tracked code needs.
  *
@@ -260,7 +263,9 @@ public final class Structure {
             long id = thread == null ? 0L : thread.threadId();
             Optional<WaitNode> waits = Optional.empty();
             Optional<String> described = Optional.empty();
+            List<String> holds = List.of();
             if (thread != null) {
+                holds = Tracking.heldBy(thread);
                 Tracking.Wait wait = Tracking.waitOf(thread);
                 waits = node(thread, wait);
                 described = Optional.of(Threads.describe(thread));
@@ -277,7 +282,7 @@ public final class Structure {
             }
             return new TaskNode(id, Task.State.valueOf(info.state()), info.daemon(), described,
                     info.forkNanos() == 0L ? Optional.empty() : Optional.of(Duration.ofNanos(now - info.forkNanos())),
-                    waits, scopes);
+                    waits, holds, scopes);
         }
 
         private static @Nullable Thread holderOf(Tracking.@Nullable Wait wait) {

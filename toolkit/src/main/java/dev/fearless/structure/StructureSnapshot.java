@@ -141,6 +141,9 @@ public final class StructureSnapshot {
             task.thread().ifPresent(thread -> out.append(" on ").append(thread));
             task.age().ifPresent(age -> out.append(", age ").append(seconds(age)));
             out.append('\n');
+            if (!task.holds().isEmpty()) {
+                out.append(indent).append("    holds ").append(String.join(", ", task.holds())).append('\n');
+            }
             task.waitsFor().ifPresent(wait -> out.append(indent).append("    ").append(describeWait(wait))
                     .append(holder(wait)).append(waited(wait)).append(wait.inDeadlock() ? " [DEADLOCK]" : "").append('\n'));
             for (ScopeNode inner : task.scopes()) {
@@ -168,7 +171,9 @@ public final class StructureSnapshot {
                     + ")";
             case JOIN -> "the end of " + wait.target();
             case SCOPE_JOIN -> "the tasks of " + wait.target();
-            case PERMIT -> wait.target();
+            case PERMIT, EXECUTOR_PERMIT -> wait.target() + wait.detail().map(d -> " (" + d + ")").orElse("");
+            case SELECT -> "a select over " + wait.target() + wait.detail().map(d -> " (" + d + ")").orElse("");
+            case STAGE -> "stage " + wait.target() + " (Bridge.await)";
         };
         return "waits for " + what;
     }
@@ -186,7 +191,7 @@ public final class StructureSnapshot {
      * Renders the snapshot as JSON: {@code {"takenAt", "nodes", "truncated", "scopes": [...],
      * "waitChains": [...], "deadlocks": [...]}}; a scope has {@code name, owner, policy,
      * deadline, remainingMillis, ageMillis, ownerWaits, tasks, tasksLeftOut, scopes}, a task
-     * {@code id, state, daemon, thread, ageMillis, waitsFor, scopes}, a wait {@code kind, target,
+     * {@code id, state, daemon, thread, ageMillis, waitsFor, holds, scopes}, a wait {@code kind, target,
      * holder, detail, waitedMillis, inDeadlock}; absent values are {@code null}.
      *
      * @return the JSON text
@@ -228,6 +233,8 @@ public final class StructureSnapshot {
             out.append(",\"ageMillis\":").append(task.age().map(d -> String.valueOf(d.toMillis())).orElse("null"))
                     .append(",\"waitsFor\":");
             json(out, task.waitsFor());
+            out.append(",\"holds\":");
+            strings(out, task.holds());
             out.append(",\"scopes\":[");
             jsonScopes(out, task.scopes());
             out.append("]}");

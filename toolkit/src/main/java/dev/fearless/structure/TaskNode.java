@@ -24,10 +24,13 @@ import java.util.Optional;
  * @param age time since fork, when known (tasks forked while tracking was off report empty)
  * @param waitsFor what the task's thread waits for, or empty when it runs or waits for
  *     something structure tracking does not see
+ * @param holds the labels ({@code name#rank}) of the locks the task's thread holds, oldest first:
+ *     {@code OrderedLock}s, {@code OrderedReadWriteLock} views and the locks of {@code Shared} and
+ *     {@code SharedRw} handles taken while tracking was enabled
  * @param scopes the scopes this task opened and has not closed, outermost first
  */
 public record TaskNode(long id, Task.State state, boolean daemon, Optional<String> thread, Optional<Duration> age,
-        Optional<WaitNode> waitsFor, List<ScopeNode> scopes) {
+        Optional<WaitNode> waitsFor, List<String> holds, List<ScopeNode> scopes) {
 
     /**
      * Checks and copies the components.
@@ -38,6 +41,7 @@ public record TaskNode(long id, Task.State state, boolean daemon, Optional<Strin
      * @param thread the thread's description, or empty
      * @param age the age, or empty
      * @param waitsFor the wait, or empty
+     * @param holds the locks held
      * @param scopes the scopes it opened
      * @throws NullPointerException if an argument is null
      */
@@ -46,6 +50,7 @@ public record TaskNode(long id, Task.State state, boolean daemon, Optional<Strin
         Objects.requireNonNull(thread, "thread");
         Objects.requireNonNull(age, "age");
         Objects.requireNonNull(waitsFor, "waitsFor");
+        holds = List.copyOf(holds);
         scopes = List.copyOf(scopes);
     }
 }

@@ -21,5 +21,11 @@ public enum WaitKind {
     /** The end of a scope's tasks (the owner in {@code Scope.join()} or {@code close()}). */
     SCOPE_JOIN,
     /** A permit of a scope's {@code maxConcurrency} limit ({@code WhenFull.WAIT}), before the task's body runs. */
-    PERMIT
+    PERMIT,
+    /** A {@code Select} over several channels; the target names each channel and its direction. */
+    SELECT,
+    /** A permit of a {@code VirtualExecutor}'s limit; the target names the executor and the limit. */
+    EXECUTOR_PERMIT,
+    /** A {@code CompletionStage} in {@code Bridge.await} (or a task of {@code Bridge.awaiting}). */
+    STAGE
 }

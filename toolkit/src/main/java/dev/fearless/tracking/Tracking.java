@@ -1,11 +1,15 @@
 package dev.fearless.tracking;
 
 import dev.fearless.telemetry.ChannelState;
+import dev.fearless.telemetry.ExecutorState;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -35,11 +39,19 @@ public final class Tracking {
      * wait. Lock waits are not recorded here: the lock package already keeps a thread -> lock map
      * for the deadlock watchdog and registers a reader for it (lockWaits), so lock acquisition
      * pays nothing extra.
+     *
+     * Held locks are a second map from thread to an immutable list (newest first) of the locks it
+     * holds outermost. Only the holding thread writes its own key (get, then put or remove), so
+     * no CAS is needed; snapshots read it weakly consistently. A lock taken while disabled and
+     * released while enabled finds nothing to remove (a no-op); setEnabled clears the map both
+     * ways, so an entry left by a release that ran while disabled cannot survive into the next
+     * enabled period.
      */
 
     private static volatile boolean enabled = Boolean.getBoolean("fearless.structure");
     private static final Set<ScopeView> SCOPES = ConcurrentHashMap.newKeySet();
     private static final ConcurrentHashMap<Thread, Wait> WAITS = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<Thread, Held> HELD = new ConcurrentHashMap<>();
     private static volatile @Nullable Function<Thread, @Nullable Wait> lockWaits;
 
     private Tracking() {
@@ -58,7 +70,25 @@ public final class Tracking {
         /** The end of a scope's tasks ({@code Scope.join()} or {@code close()}). */
         SCOPE_JOIN,
         /** A permit of a scope's {@code maxConcurrency} limit, before the task's body runs. */
-        PERMIT
+        PERMIT,
+        /** A {@code Select} over several channels. */
+        SELECT,
+        /** A permit of a {@code VirtualExecutor}'s limit. */
+        EXECUTOR_PERMIT,
+        /** A {@code CompletionStage} in {@code Bridge.await}. */
+        STAGE
+    }
+
+    /** One lock a thread holds: the lock (for removal by identity) and its label; newest first. */
+    private record Held(Object lock, String label, @Nullable Held next) {
+
+        @Nullable Held without(Object gone) {
+            if (lock == gone) {
+                return next;
+            }
+            Held rest = next == null ? null : next.without(gone);
+            return rest == next ? this : new Held(lock, label, rest);
+        }
     }
 
     /**
@@ -206,11 +236,15 @@ public final class Tracking {
      * @param on whether to track
      */
     public static void setEnabled(boolean on) {
+        if (on && enabled) {
+            return;
+        }
         enabled = on;
         if (!on) {
             SCOPES.clear();
             WAITS.clear();
         }
+        HELD.clear();                                // on enable too: drops holds a disabled release left
     }
 
     /**
@@ -265,6 +299,106 @@ public final class Tracking {
     public static Wait channel(boolean send, ChannelState channel) {
         return put(new Wait(send ? Kind.CHANNEL_SEND : Kind.CHANNEL_RECEIVE, channel.name(), null, null,
                 () -> fill(channel), System.nanoTime()));
+    }
+
+    /**
+     * Records that the calling thread starts waiting in a select over {@code channels}; call only
+     * when {@link #enabled()}. Snapshots show each channel's fill as they find it.
+     *
+     * @param channels the channels of the select's clauses
+     * @param sends for each channel, whether its clause sends (else receives)
+     * @return the wait, to pass to {@link #end(Wait)}
+     */
+    public static Wait select(ChannelState[] channels, boolean[] sends) {
+        StringJoiner target = new StringJoiner(", ");
+        for (int i = 0; i < channels.length; i++) {
+            target.add(channels[i].name() + (sends[i] ? " (send)" : " (receive)"));
+        }
+        return put(new Wait(Kind.SELECT, target.toString(), null, null, () -> {
+            StringJoiner fills = new StringJoiner("; ");
+            for (ChannelState channel : channels) {
+                fills.add(channel.name() + " " + fill(channel));
+            }
+            return fills.toString();
+        }, System.nanoTime()));
+    }
+
+    /**
+     * Records that the calling thread starts waiting for a permit of {@code executor}; call only
+     * when {@link #enabled()}. Snapshots show how many run and wait as they find it.
+     *
+     * @param executor the executor
+     * @return the wait, to pass to {@link #end(Wait)}
+     */
+    public static Wait permit(ExecutorState executor) {
+        return put(new Wait(Kind.EXECUTOR_PERMIT, "a permit of executor \"" + executor.name() + "\" (limit "
+                + executor.limit() + ")", null, null,
+                () -> executor.running() + "/" + executor.limit() + " running, " + executor.waiting() + " waiting",
+                System.nanoTime()));
+    }
+
+    /**
+     * Records that the calling thread starts waiting for {@code stage} to complete; call only when
+     * {@link #enabled()}. The stage is named by class and identity: its {@code toString()} is user
+     * code and is not called.
+     *
+     * @param stage the awaited stage
+     * @param view the future the thread waits on, read at snapshot time
+     * @return the wait, to pass to {@link #end(Wait)}
+     */
+    public static Wait stage(Object stage, Future<?> view) {
+        return put(new Wait(Kind.STAGE, stage.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(stage)),
+                null, null, () -> view.isDone() ? "completed" : "incomplete", System.nanoTime()));
+    }
+
+    /**
+     * Records that the calling thread now holds {@code lock} (its outermost hold); call only when
+     * {@link #enabled()}, from the holding thread.
+     *
+     * @param lock the lock, identified by identity
+     * @param label its label ({@code name#rank})
+     */
+    public static void held(Object lock, String label) {
+        Thread me = Thread.currentThread();
+        HELD.put(me, new Held(lock, label, HELD.get(me)));
+    }
+
+    /**
+     * Records that the calling thread released its outermost hold of {@code lock}; call only when
+     * {@link #enabled()}, from the thread that held it. A lock not recorded is ignored.
+     *
+     * @param lock the lock
+     */
+    public static void released(Object lock) {
+        Thread me = Thread.currentThread();
+        Held held = HELD.get(me);
+        if (held == null) {
+            return;
+        }
+        Held rest = held.without(lock);
+        if (rest == null) {
+            HELD.remove(me);
+        } else if (rest != held) {
+            HELD.put(me, rest);
+        }
+    }
+
+    /**
+     * Returns the labels of the locks {@code thread} holds, oldest first.
+     *
+     * @param thread the thread
+     * @return a new list, empty when it holds none that were recorded
+     */
+    public static List<String> heldBy(Thread thread) {
+        Held held = HELD.get(thread);
+        if (held == null) {
+            return List.of();
+        }
+        List<String> labels = new ArrayList<>();
+        for (Held at = held; at != null; at = at.next()) {
+            labels.add(at.label());
+        }
+        return labels.reversed();
     }
 
     private static String fill(ChannelState channel) {

@@ -1,6 +1,9 @@
 package dev.fearless.structure;
 
-import static org.awaitility.Awaitility.await;
+import static dev.fearless.structure.Snapshots.awaitSnapshot;
+import static dev.fearless.structure.Snapshots.scope;
+import static dev.fearless.structure.Snapshots.taskWaiting;
+import static dev.fearless.structure.Snapshots.waits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,13 +18,10 @@ import dev.fearless.scope.Scope;
 import dev.fearless.scope.ScopeCancelledException;
 import dev.fearless.scope.Task;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
-import java.util.function.Predicate;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -273,31 +273,5 @@ class StructureSnapshotTest {
             assertTrue(scope(Structure.snapshot(), "quiet").isEmpty());
             quiet.join();
         }
-    }
-
-    private static StructureSnapshot awaitSnapshot(Predicate<StructureSnapshot> condition) {
-        List<StructureSnapshot> last = new ArrayList<>(List.of(Structure.snapshot()));
-        try {
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                last.set(0, Structure.snapshot());
-                return condition.test(last.getFirst());
-            });
-        } catch (ConditionTimeoutException e) {
-            throw new AssertionError("the last snapshot did not show it:\n" + last.getFirst().toText(), e);
-        }
-        return last.getFirst();
-    }
-
-    private static Optional<ScopeNode> scope(StructureSnapshot snapshot, String name) {
-        return snapshot.scopes().stream().filter(scope -> scope.name().equals(name)).findFirst();
-    }
-
-    private static List<WaitNode> waits(ScopeNode scope) {
-        return scope.tasks().stream().flatMap(t -> t.waitsFor().stream()).toList();
-    }
-
-    private static TaskNode taskWaiting(ScopeNode scope, WaitKind kind) {
-        return scope.tasks().stream().filter(t -> t.waitsFor().map(w -> w.kind() == kind).orElse(false)).findFirst()
-                .orElseThrow(() -> new AssertionError("no task waits for " + kind + " in " + scope));
     }
 }

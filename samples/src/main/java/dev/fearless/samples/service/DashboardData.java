@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The numbers the built-in dashboard plots, read from the same registry that {@code /metrics}
- * exposes: cumulative counts and sums (the page turns them into rates) and current gauges.
+ * exposes: cumulative counts and sums (the page turns them into rates), current gauges, and the
+ * cumulative lock-order violations and deadlocks. The structure panel reads {@code /debug/structure}.
  */
 final class DashboardData {
 
@@ -53,6 +54,8 @@ final class DashboardData {
             contended += counter.count();
         }
         data.put("locks", Map.of("acquisitions", acquisitions, "waitSeconds", waitSeconds, "contended", contended));
+        data.put("lockOrder", Map.of("violations", counterSum("fearless.lock.order.violations"),
+                "deadlocks", counterSum("fearless.lock.deadlocks")));
 
         Map<String, Double> channels = new TreeMap<>();
         for (Gauge gauge : registry.find("fearless.channel.size").gauges()) {
@@ -74,6 +77,14 @@ final class DashboardData {
         }
         data.put("executors", executors);
         return data;
+    }
+
+    private double counterSum(String meter) {
+        double sum = 0;
+        for (Counter counter : registry.find(meter).counters()) {
+            sum += counter.count();
+        }
+        return sum;
     }
 
     private double gaugeValue(String meter, String name) {

@@ -495,6 +495,7 @@ public final class SampleService implements AutoCloseable {
             route("/dashboard", "GET", Lane.OPS, false),
             route("/dashboard/", "GET", Lane.OPS, false),
             route("/dashboard/data", "GET", Lane.OPS, false),
+            StructureEndpoint.route(),                      // GET /debug/structure; turns structure tracking on
             route("/", "GET", Lane.OPS, false));
     private static final Route ACCOUNT = new Route("/api/accounts/", "GET", Lane.API, false);
 
@@ -777,6 +778,7 @@ public final class SampleService implements AutoCloseable {
                     registry.scrape().getBytes(StandardCharsets.UTF_8), Map.of());
             case "/dashboard", "/dashboard/" -> new Reply(200, "text/html; charset=utf-8", dashboardPage, Map.of());
             case "/dashboard/data" -> Reply.json(200, dashboardData.snapshot());
+            case StructureEndpoint.PATH -> StructureEndpoint.reply(exchange.request);
             case "/health" -> Reply.json(200, object("status", "up"));
             case "/ready" -> {
                 State now = state;

@@ -389,7 +389,7 @@ class SampleServiceTest {
         assertTrue(page.body().contains("<svg") || page.body().contains("chart-"), "the page builds its charts");
         assertTrue(!page.body().contains("http://") && !page.body().contains("https://"), "self-contained: no CDN");
         String data = get("/dashboard/data").body();
-        for (String key : List.of("\"tasks\":", "\"scopes\":", "\"locks\":", "\"channels\":", "\"executors\":",
+        for (String key : List.of("\"tasks\":", "\"scopes\":", "\"locks\":", "\"lockOrder\":", "\"channels\":", "\"executors\":",
                 "\"ingest.bulk\":", "\"http.queue\":", "\"ops\":", "\"self\":", "\"backends\":")) {
             assertTrue(data.contains(key), "missing " + key + " in " + data);
         }
