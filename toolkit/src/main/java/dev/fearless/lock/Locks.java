@@ -29,6 +29,7 @@ import org.jspecify.annotations.Nullable;
  * }
  * try (HeldLocks held = all.get()) {
  *     // ...
+ *     return Result.DONE;
  * }
  * }</pre>
  *
