@@ -107,7 +107,8 @@ public final class Snippets {
      * @param fixture as above
      * @param run as above
      * @param packages further packages every block imports on demand (a module's own, such as
-     *     {@code dev.fearless.metrics}, and the libraries its examples use)
+     *     {@code dev.fearless.metrics}, and the libraries its examples use; {@code "static T"}
+     *     imports the static members of T)
      */
     public Snippets(@Nullable String fixture, boolean run, List<String> packages) {
         this.fixture = fixture;
