@@ -225,6 +225,28 @@ public final class Snippets {
     }
 
     /**
+     * Compiles the repository README's {@code ```java} blocks whose first line is
+     * {@code // module: <module>} (blocks that need a module the toolkit cannot depend on; the
+     * toolkit's ReadmeExamplesTest skips them), self-contained, against the calling module's test
+     * class path, and runs those with a {@code main} method; fails with the README line of each
+     * error, or when no block is marked for the module. Returns a one-line summary.
+     */
+    public static String assertReadmeBlocksOf(String module) {
+        Path readme = findUp(".mvn").getParent().resolve("README.md");   // the repository's, not a module's
+        List<Block> blocks = markdownBlocks(readme).stream()
+                .filter(block -> !block.lines().isEmpty() && block.lines().getFirst().strip().equals("// module: " + module))
+                .toList();
+        if (blocks.isEmpty()) {
+            throw new AssertionError("no README.md block is marked // module: " + module);
+        }
+        String failures = failures(new Snippets(null, true).check(blocks));
+        if (!failures.isEmpty()) {
+            throw new AssertionError("README.md blocks for " + module + " are broken\n" + failures);
+        }
+        return "README.md: " + blocks.size() + " java blocks for " + module + " compile";
+    }
+
+    /**
      * Compiles every block as code in a class extending {@code fixture} (which declares the names
      * the examples take for granted), runs each one that compiled as a method body, and fails with
      * the document lines of every broken example; fails too when fewer than {@code minimumFound}
