@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The names the Javadoc examples of {@code dev.fearless.scope} take for granted (a user service,
- * quotes, a logger, ...), so {@link ScopeJavadocExamplesTest} can compile each example as the body
+ * quotes, a logger, ...), so {@link JavadocExamplesTest} can compile each example as the body
  * of a method of a class extending this one. Everything returns at once with a plain value, so an
  * example that compiles can also run; {@link #close()} ends the scope the fragments fork into.
  */
