@@ -369,7 +369,7 @@ public final class Snippets {
         String text = String.join("\n", body);
         boolean declaresType = TOP_LEVEL_TYPE.matcher(text).find();
         String header = "package " + packageOf(index) + "; " + imports + standardImports(imports.toString(), packages);
-        String extendsFixture = fixture == null ? "" : " extends " + fixture;
+        String extendsFixture = fixture == null ? "" : " extends " + fixture.replace('$', '.');   // a nested fixture too
         String type = className(block, index);
         return switch (shape) {
             case UNIT -> declaresType ? header + "\n" + text + "\n" : null;
