@@ -220,6 +220,8 @@ public abstract class ScopeExamples implements AutoCloseable {
     protected final CompletableFuture<String> future = new CompletableFuture<>();
     protected final Logger log = LoggerFactory.getLogger("examples");
     protected final Http http = new Http();
+    /** For fragments that pass "a thread factory". */
+    protected final java.util.concurrent.ThreadFactory factory = Thread.ofVirtual().name("example-", 0).factory();
     /** For fragments that fork into "a scope": owned by the thread that runs the example. */
     protected final Scope<Object, @Nullable Void> scope = Scope.open();
     /** For fragments about "a task". */
