@@ -285,6 +285,14 @@ public final class Snippets {
 
     /** Compiles (and, if asked, runs) every block; one result per block, in order. */
     public List<Result> check(List<Block> blocks) {
+        try {
+            return checkAll(blocks);
+        } finally {
+            deleteWork();
+        }
+    }
+
+    private List<Result> checkAll(List<Block> blocks) {
         Map<Block, Map<Shape, List<String>>> errors = new LinkedHashMap<>();
         Map<Block, Shape> compiled = new LinkedHashMap<>();
         List<Block> pending = new ArrayList<>(blocks);
@@ -335,6 +343,17 @@ public final class Snippets {
                     runFailures.get(block), ran.contains(block)));
         }
         return results;
+    }
+
+    /** Removes the generated sources and classes (every docs test run would leave a directory). */
+    private void deleteWork() {
+        try (Stream<Path> paths = Files.walk(work)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String packageOf(int index) {
