@@ -15,6 +15,7 @@ import org.junit.platform.commons.support.AnnotationSupport;
  *
  * <pre>{@code
  * @ExtendWith(ExplorerExtension.class)   // implied by @ExploreSchedules
+ * class TransferTest {}
  * }</pre>
  */
 public final class ExplorerExtension implements InvocationInterceptor {

@@ -28,7 +28,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * @FearlessChecks
  * class TransferTest {
  *     @Test
- *     void transfer() { ... }
+ *     void transfer() {
+ *         // ...
+ *     }
  * }
  * }</pre>
  */

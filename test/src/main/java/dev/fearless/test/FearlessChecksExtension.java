@@ -26,6 +26,7 @@ import org.junit.platform.commons.support.AnnotationSupport;
  *
  * <pre>{@code
  * @ExtendWith(FearlessChecksExtension.class)   // implied by @FearlessChecks
+ * class TransferTest {}
  * }</pre>
  */
 public final class FearlessChecksExtension implements BeforeEachCallback, AfterEachCallback {

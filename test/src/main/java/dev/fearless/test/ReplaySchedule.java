@@ -14,7 +14,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <pre>{@code
  * @Test
  * @ReplaySchedule("r1:0x3.1.0.2")
- * void lostUpdate() throws Exception { ... }
+ * void lostUpdate() throws Exception {
+ *     // ... the test that failed, unchanged
+ * }
  * }</pre>
  */
 @Documented

@@ -5,7 +5,9 @@ package dev.fearless.test;
  * controlled thread can run).
  *
  * <pre>{@code
- * Explorer.explore(ExploreOptions.defaults().strategy(Strategy.PCT).depth(3), () -> { ... });
+ * Explorer.explore(ExploreOptions.defaults().strategy(Strategy.PCT).depth(3), () -> {
+ *     // ... start the threads to explore
+ * });
  * }</pre>
  */
 public enum Strategy {

@@ -215,7 +215,7 @@ public final class Bridge {
      * <pre>{@code
      * try (var scope = Scope.open()) {
      *     Task<User> user = scope.fork(Bridge.awaiting(() -> userClient.fetchAsync(id)));
-     *     Task<List<Order>> orders = scope.fork(() -> orders.of(id));
+     *     Task<List<Order>> orders = scope.fork(() -> orderDb.ordersOf(id));
      *     scope.join();                     // if orders fails, the HTTP call is cancelled
      *     return new Page(user.get(), orders.get());
      * }

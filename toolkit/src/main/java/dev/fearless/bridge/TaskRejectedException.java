@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
  * <pre>{@code
  * try {
  *     executor.execute(job);
+ *     return Response.status(202).build();
  * } catch (TaskRejectedException e) {
  *     if (e.reason() == TaskRejectedException.Reason.LIMIT_REACHED) {
  *         return Response.status(503).build(); // shed load

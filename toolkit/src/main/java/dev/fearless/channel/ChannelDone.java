@@ -7,7 +7,9 @@ import org.jspecify.annotations.Nullable;
  * buffered before that has been received. All instances are equal.
  *
  * <pre>{@code
- * while (!(channel.receiveOrClosed() instanceof ChannelDone)) { ... }
+ * while (!(channel.receiveOrClosed() instanceof ChannelDone)) {
+ *     // ...
+ * }
  * }</pre>
  *
  * @param <T> the element type of the operation that saw the closure

@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * try {
- *     counter.mutate(c -> c.increment());
+ *     counter.update(n -> n + 1);
  * } catch (HandleException e) {
  *     switch (e) {
  *         case PoisonedException p -> log.warn("counter poisoned by", p.getCause());

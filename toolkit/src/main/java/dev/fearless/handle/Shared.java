@@ -440,7 +440,7 @@ public final class Shared<T extends @Nullable Object> {
      * poisons nothing; an unchecked one poisons both handles and is rethrown.
      *
      * <pre>{@code
-     * Shared.mutate(from, to, (a, b) -> { a.withdraw(10); b.deposit(10); });
+     * Shared.mutate(checking, savings, (a, b) -> { a.withdraw(10); b.deposit(10); });
      * }</pre>
      *
      * @param first a handle

@@ -12,6 +12,7 @@ import java.util.stream.Stream;
  * before any lock of the set is taken, in {@link LockOrderChecker.Mode#THROW THROW} mode.
  *
  * <pre>{@code
+ * LockOrderChecker.setMode(LockOrderChecker.Mode.THROW);
  * LockOrderChecker.setCheckHoldAndWait(true);
  * try (HeldLocks outer = Locks.lockAll(a)) {
  *     Locks.lockAll(b, c);   // throws HoldAndWaitException: held [a#1], requested [b#2, c#3]

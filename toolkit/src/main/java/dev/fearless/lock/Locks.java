@@ -31,6 +31,7 @@ import org.jspecify.annotations.Nullable;
  * }
  * try (HeldLocks held = all.get()) {
  *     // ...
+ *     return Result.DONE;
  * }
  * }</pre>
  *

@@ -30,16 +30,20 @@ import org.jspecify.annotations.Nullable;
  * <pre>{@code
  * final OrderedReadWriteLock rw = new OrderedReadWriteLock("catalog");
  *
- * rw.readLock().lock();
- * try {
- *     return catalog.get(sku);
- * } finally {
- *     rw.readLock().unlock();
+ * Item find(String sku) {
+ *     rw.readLock().lock();
+ *     try {
+ *         return catalog.get(sku);
+ *     } finally {
+ *         rw.readLock().unlock();
+ *     }
  * }
  *
- * try (HeldLocks held = Locks.lockAll(rw.writeLock(), stock.lock)) { // with other ranked locks
- *     catalog.put(sku, item);
- *     stock.add(sku);
+ * void add(String sku, Item item) {
+ *     try (HeldLocks held = Locks.lockAll(rw.writeLock(), stock.lock)) { // with other ranked locks
+ *         catalog.put(sku, item);
+ *         stock.add(sku);
+ *     }
  * }
  * }</pre>
  *

@@ -13,7 +13,7 @@ import java.util.List;
  * LockOrderChecker.setMode(LockOrderChecker.Mode.THROW);
  * a.lock(); b.lock(); b.unlock(); a.unlock();   // records a -> b
  * b.lock();
- * a.lock();                                     // throws: cycle [a#1, b#2]; b is still held
+ * a.lock();                                     // throws PotentialDeadlockException: cycle [a#1, b#2]; b is still held
  * }</pre>
  */
 public final class PotentialDeadlockException extends LockOrderException {

@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * Structure.enable();                                // or start the JVM with -Dfearless.structure=true
- * ...
+ * // ... scopes, tasks and their waits run
  * StructureSnapshot snapshot = Structure.snapshot();
  * System.out.println(snapshot.toText());             // thread-dump style, with wait-for chains
  * String json = snapshot.toJson();                   // for scripts and dashboards

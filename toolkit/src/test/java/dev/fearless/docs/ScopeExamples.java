@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The names the Javadoc examples of {@code dev.fearless.scope} take for granted (a user service,
- * quotes, a logger, ...), so {@link ScopeJavadocExamplesTest} can compile each example as the body
+ * quotes, a logger, ...), so {@link JavadocExamplesTest} can compile each example as the body
  * of a method of a class extending this one. Everything returns at once with a plain value, so an
  * example that compiles can also run; {@link #close()} ends the scope the fragments fork into.
  */
@@ -220,6 +220,8 @@ public abstract class ScopeExamples implements AutoCloseable {
     protected final CompletableFuture<String> future = new CompletableFuture<>();
     protected final Logger log = LoggerFactory.getLogger("examples");
     protected final Http http = new Http();
+    /** For fragments that pass "a thread factory". */
+    protected final java.util.concurrent.ThreadFactory factory = Thread.ofVirtual().name("example-", 0).factory();
     /** For fragments that fork into "a scope": owned by the thread that runs the example. */
     protected final Scope<Object, @Nullable Void> scope = Scope.open();
     /** For fragments about "a task". */

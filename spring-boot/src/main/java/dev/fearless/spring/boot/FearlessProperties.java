@@ -15,6 +15,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * //   fearless.executor.block-timeout=200ms
  * //   fearless.locks.checker=warn
  * @Autowired FearlessProperties properties;
+ *
  * int limit = properties.getExecutor().getLimit();   // 64
  * }</pre>
  */

@@ -1,4 +1,4 @@
-package dev.fearless.docs;
+package dev.fearless.testing;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -39,32 +39,46 @@ import org.jspecify.annotations.Nullable;
  * every exported {@code dev.fearless} package and {@code java.util}, {@code java.util.concurrent}
  * (with {@code atomic} and {@code locks}), {@code java.util.function}, {@code java.time}. A block
  * containing the comment {@code // does not compile} must fail to compile in every shape.
+ *
+ * <p>Javadoc fragments compile in a class extending a fixture (one per package, declaring the
+ * names the fragments take for granted) and run when they compiled as a method body; a fixture
+ * lists in {@code public static final Map<String, String> NOT_RUN} the fragments that cannot run
+ * against it, by {@link Block#key()}, with the reason. Shared by every module's docs tests through
+ * the toolkit's test jar.
  */
-final class Snippets {
+public final class Snippets {
 
     /** One example: where it comes from (for messages) and its lines. */
-    record Block(String source, int firstLine, List<String> lines, String section) {
-        Block(String source, int firstLine, List<String> lines) {
+    public record Block(String source, int firstLine, List<String> lines, String section) {
+        public Block(String source, int firstLine, List<String> lines) {
             this(source, firstLine, lines, "");
         }
 
-        String text() {
+        public String text() {
             return String.join("\n", lines);
         }
 
-        boolean mustFail() {
+        public boolean mustFail() {
             return text().contains("// does not compile");
         }
 
-        String where(int lineInBlock) {
+        /**
+         * How a fixture's {@code NOT_RUN} names this block: its file, ": " and its first non-blank
+         * line, stripped ({@code "Channel.java: channel.send(x);"}); stable while others edit the file.
+         */
+        public String key() {
+            return source + ": " + lines.stream().filter(line -> !line.isBlank()).findFirst().orElse("").strip();
+        }
+
+        public String where(int lineInBlock) {
             return source + ":" + (firstLine + lineInBlock - 1);
         }
     }
 
     /** The outcome for one block: compiled (with the shape), or the errors; and a run failure. */
-    record Result(Block block, @Nullable String shape, List<String> errors, @Nullable Throwable runFailure,
+    public record Result(Block block, @Nullable String shape, List<String> errors, @Nullable Throwable runFailure,
             boolean ran) {
-        boolean compiled() {
+        public boolean compiled() {
             return shape != null;
         }
     }
@@ -77,6 +91,7 @@ final class Snippets {
 
     private final @Nullable String fixture;
     private final boolean run;
+    private final List<String> packages;
     private final Path work;
 
     /**
@@ -84,9 +99,21 @@ final class Snippets {
      *     assumes), or null for self-contained blocks
      * @param run whether to run blocks that declare a {@code main} method
      */
-    Snippets(@Nullable String fixture, boolean run) {
+    public Snippets(@Nullable String fixture, boolean run) {
+        this(fixture, run, List.of());
+    }
+
+    /**
+     * @param fixture as above
+     * @param run as above
+     * @param packages further packages every block imports on demand (a module's own, such as
+     *     {@code dev.fearless.metrics}, and the libraries its examples use; {@code "static T"}
+     *     imports the static members of T)
+     */
+    public Snippets(@Nullable String fixture, boolean run, List<String> packages) {
         this.fixture = fixture;
         this.run = run;
+        this.packages = List.copyOf(packages);
         try {
             this.work = Files.createTempDirectory("snippets");
         } catch (IOException e) {
@@ -94,10 +121,28 @@ final class Snippets {
         }
     }
 
+    /**
+     * The examples the fixture says compile but cannot run, by {@link Block#key()}, with the reason:
+     * its {@code public static final Map<String, String> NOT_RUN}, if it declares one.
+     */
+    @SuppressWarnings("unchecked")
+    private Map<String, String> notRun() {
+        if (fixture == null) {
+            return Map.of();
+        }
+        try {
+            return (Map<String, String>) Class.forName(fixture).getField("NOT_RUN").get(null);
+        } catch (NoSuchFieldException e) {
+            return Map.of();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read " + fixture + ".NOT_RUN", e);
+        }
+    }
+
     // ------------------------------------------------------------------ finding
 
     /** The directory above the working directory (the module) that holds {@code name}. */
-    static Path findUp(String name) {
+    public static Path findUp(String name) {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.exists(dir.resolve(name))) {
                 return dir.resolve(name);
@@ -107,7 +152,7 @@ final class Snippets {
     }
 
     /** Every {@code ```java} block of a Markdown file, with the line of its first code line. */
-    static List<Block> markdownBlocks(Path file) {
+    public static List<Block> markdownBlocks(Path file) {
         List<String> lines = readLines(file);
         List<Block> blocks = new ArrayList<>();
         String section = "";
@@ -135,7 +180,7 @@ final class Snippets {
     }
 
     /** Every {@code <pre>{@code ...}</pre>} block in the Javadoc of one source file. */
-    static List<Block> javadocBlocks(Path file) {
+    public static List<Block> javadocBlocks(Path file) {
         List<String> lines = readLines(file);
         List<Block> blocks = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
@@ -156,6 +201,78 @@ final class Snippets {
         return blocks;
     }
 
+    /**
+     * Every example in the published Javadoc of one package of the module under test (the
+     * {@code src/main/java} above the working directory): its {@code package-info.java} and each
+     * file with a public top-level type (a line starting {@code public }); package-private files
+     * are not published.
+     */
+    public static List<Block> publicJavadocBlocks(String pkg) {
+        Path dir = findUp("src/main/java").resolve(pkg.replace('.', '/'));
+        List<Block> blocks = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+                boolean published = file.getFileName().toString().equals("package-info.java")
+                        || readLines(file).stream().anyMatch(line -> line.startsWith("public "));
+                if (published) {
+                    blocks.addAll(javadocBlocks(file));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return blocks;
+    }
+
+    /**
+     * Compiles the repository README's {@code ```java} blocks whose first line is
+     * {@code // module: <module>} (blocks that need a module the toolkit cannot depend on; the
+     * toolkit's ReadmeExamplesTest skips them), self-contained, against the calling module's test
+     * class path, and runs those with a {@code main} method; fails with the README line of each
+     * error, or when no block is marked for the module. Returns a one-line summary.
+     */
+    public static String assertReadmeBlocksOf(String module) {
+        Path readme = findUp(".mvn").getParent().resolve("README.md");   // the repository's, not a module's
+        List<Block> blocks = markdownBlocks(readme).stream()
+                .filter(block -> !block.lines().isEmpty() && block.lines().getFirst().strip().equals("// module: " + module))
+                .toList();
+        if (blocks.isEmpty()) {
+            throw new AssertionError("no README.md block is marked // module: " + module);
+        }
+        String failures = failures(new Snippets(null, true).check(blocks));
+        if (!failures.isEmpty()) {
+            throw new AssertionError("README.md blocks for " + module + " are broken\n" + failures);
+        }
+        return "README.md: " + blocks.size() + " java blocks for " + module + " compile";
+    }
+
+    /**
+     * Compiles every block as code in a class extending {@code fixture} (which declares the names
+     * the examples take for granted), runs each one that compiled as a method body, and fails with
+     * the document lines of every broken example; fails too when fewer than {@code minimumFound}
+     * blocks were given or fewer than {@code minimumRun} ran, so that a search that finds nothing,
+     * or a fixture that runs nothing, cannot pass. Returns a one-line summary for the test output.
+     *
+     * @param what what the blocks are, for messages ("dev.fearless.channel Javadoc")
+     * @param packages further packages every block imports on demand
+     */
+    public static String assertExamples(String what, List<Block> blocks, Class<?> fixture, int minimumFound,
+            int minimumRun, List<String> packages) {
+        if (blocks.size() < minimumFound) {
+            throw new AssertionError(what + ": " + blocks.size() + " examples found, expected at least " + minimumFound);
+        }
+        List<Result> results = new Snippets(fixture.getName(), true, packages).check(blocks);
+        String failures = failures(results);
+        if (!failures.isEmpty()) {
+            throw new AssertionError(what + ": broken examples\n" + failures);
+        }
+        long ran = results.stream().filter(Result::ran).count();
+        if (ran < minimumRun) {
+            throw new AssertionError(what + ": " + ran + " examples ran, expected at least " + minimumRun);
+        }
+        return what + ": " + results.size() + " examples compile, " + ran + " of them ran";
+    }
+
     private static List<String> readLines(Path file) {
         try {
             return Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -167,7 +284,15 @@ final class Snippets {
     // ------------------------------------------------------------------ compiling
 
     /** Compiles (and, if asked, runs) every block; one result per block, in order. */
-    List<Result> check(List<Block> blocks) {
+    public List<Result> check(List<Block> blocks) {
+        try {
+            return checkAll(blocks);
+        } finally {
+            deleteWork();
+        }
+    }
+
+    private List<Result> checkAll(List<Block> blocks) {
         Map<Block, Map<Shape, List<String>>> errors = new LinkedHashMap<>();
         Map<Block, Shape> compiled = new LinkedHashMap<>();
         List<Block> pending = new ArrayList<>(blocks);
@@ -199,7 +324,15 @@ final class Snippets {
         Map<Block, Throwable> runFailures = new LinkedHashMap<>();
         List<Block> ran = new ArrayList<>();
         if (run) {
-            runMains(compiled, blocks, runFailures, ran);
+            Map<String, String> notRun = notRun();
+            List<String> unknown = new ArrayList<>(notRun.keySet());
+            blocks.forEach(block -> unknown.remove(block.key()));
+            if (!unknown.isEmpty()) {
+                throw new IllegalStateException(fixture + ".NOT_RUN names examples that do not exist: " + unknown);
+            }
+            Map<Block, Shape> runnable = new LinkedHashMap<>(compiled);
+            runnable.keySet().removeIf(block -> notRun.containsKey(block.key()));
+            runMains(runnable, blocks, runFailures, ran);
         }
         List<Result> results = new ArrayList<>();
         for (Block block : blocks) {
@@ -210,6 +343,17 @@ final class Snippets {
                     runFailures.get(block), ran.contains(block)));
         }
         return results;
+    }
+
+    /** Removes the generated sources and classes (every docs test run would leave a directory). */
+    private void deleteWork() {
+        try (Stream<Path> paths = Files.walk(work)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String packageOf(int index) {
@@ -243,8 +387,8 @@ final class Snippets {
         }
         String text = String.join("\n", body);
         boolean declaresType = TOP_LEVEL_TYPE.matcher(text).find();
-        String header = "package " + packageOf(index) + "; " + imports + standardImports(imports.toString());
-        String extendsFixture = fixture == null ? "" : " extends " + fixture;
+        String header = "package " + packageOf(index) + "; " + imports + standardImports(imports.toString(), packages);
+        String extendsFixture = fixture == null ? "" : " extends " + fixture.replace('$', '.');   // a nested fixture too
         String type = className(block, index);
         return switch (shape) {
             case UNIT -> declaresType ? header + "\n" + text + "\n" : null;
@@ -300,8 +444,11 @@ final class Snippets {
      * {@code StructureViolationException} over {@code java.util.concurrent}'s), unless a block
      * imports that name itself.
      */
-    private static String standardImports(String blockImports) {
+    private static String standardImports(String blockImports, List<String> packages) {
         StringBuilder imports = new StringBuilder();
+        for (String pkg : packages) {
+            imports.append("import ").append(pkg).append(".*; ");
+        }
         for (String pkg : fearlessPackages()) {
             imports.append("import ").append(pkg).append(".*; ");
         }
@@ -463,7 +610,7 @@ final class Snippets {
     }
 
     /** Surefire's real test class path (its own java.class.path may be a manifest-only jar). */
-    static String testClassPath() {
+    public static String testClassPath() {
         String surefire = System.getProperty("surefire.test.class.path");
         return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
     }
@@ -570,6 +717,9 @@ final class Snippets {
         }
     }
 
+    /** An example that blocks for good is a bug of the example or of its fixture; fail it soon. */
+    private static final long RUN_LIMIT_MILLIS = 20_000;
+
     private static @Nullable Throwable invoke(Class<?> type, Method method) throws Exception {
         method.setAccessible(true);
         Object target = null;
@@ -601,10 +751,10 @@ final class Snippets {
                 }
             }
         });
-        runner.join(60_000);
+        runner.join(RUN_LIMIT_MILLIS);
         if (runner.isAlive()) {
             runner.interrupt();
-            return new AssertionError("main() did not end within 60 s");
+            return new AssertionError("the example did not end within " + RUN_LIMIT_MILLIS / 1000 + " s");
         }
         return thrown.get();
     }
@@ -612,7 +762,7 @@ final class Snippets {
     // ------------------------------------------------------------------ reporting
 
     /** A readable report of every failure, or the empty string. */
-    static String failures(List<Result> results) {
+    public static String failures(List<Result> results) {
         StringBuilder report = new StringBuilder();
         for (Result result : results) {
             Block block = result.block();
