@@ -56,6 +56,7 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -67,6 +68,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.thread.Invocable.InvocationType;
@@ -423,12 +425,33 @@ public final class SampleService implements AutoCloseable {
         }
 
         /**
-         * Whether Jetty has seen this request's connection fail (idle timeout, reset, a failed
-         * write). A client that closed its socket quietly is only seen when Jetty next reads from
-         * it, which HTTP/1.1 does after the answer; {@link #MAX_QUEUE_WAIT} bounds that case.
+         * Whether the client has gone: Jetty saw the connection fail (idle timeout, a failed write),
+         * or a read finds the client closed its side (FIN) or reset the connection. Jetty does not
+         * read a connection while its request is handled, so a client that closed quietly is seen
+         * only by this read, which never waits: one byte at most, and a byte read (the start of a
+         * pipelined request) is handed back to the connection's request buffer, where Jetty parses
+         * it after this answer. A half-close (FIN) counts as gone, as nginx's 499 does; a client
+         * that wants its answer keeps its side open.
          */
         boolean clientGone() {
-            return gone || !request.getConnectionMetaData().getConnection().getEndPoint().isOpen();
+            if (gone) {
+                return true;
+            }
+            Connection connection = request.getConnectionMetaData().getConnection();
+            EndPoint endPoint = connection.getEndPoint();
+            if (!endPoint.isOpen() || endPoint.isInputShutdown()) {
+                return true;
+            }
+            ByteBuffer probe = BufferUtil.allocate(1);       // empty, in flush mode: fill appends
+            try {
+                int read = endPoint.fill(probe);
+                if (read > 0 && connection instanceof Connection.UpgradeTo pipelined) {
+                    pipelined.onUpgradeTo(probe);            // appends to the request buffer
+                }
+                return read < 0;
+            } catch (IOException e) {                         // reset by the client
+                return true;
+            }
         }
     }
 
@@ -1087,6 +1110,21 @@ public final class SampleService implements AutoCloseable {
     /** For tests: the lifecycle state. */
     State state() {
         return state;
+    }
+
+    /** For tests: an account's handle, whose lock a test holds to keep a transfer's worker waiting. */
+    dev.fearless.handle.Shared<Long> account(String id) {
+        return bank.handle(id);
+    }
+
+    /** For tests: api requests admitted and waiting for a worker. */
+    int queued() {
+        return queue.size();
+    }
+
+    /** For tests: admitted requests not processed because their client was gone. */
+    long abandoned() {
+        return (long) abandoned.count();
     }
 
     /** For tests: workers handling a request now. */

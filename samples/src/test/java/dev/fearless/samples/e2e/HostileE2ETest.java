@@ -81,6 +81,7 @@ class HostileE2ETest {
             long idleRss = rss(service);
             long total = number(get("/api/total").body(), "total");
             E2e.log(String.format("hostile: idle RSS %d MiB, total %d", idleRss >> 20, total));
+            nativeMemory(service, "idle");
 
             Prober prober = new Prober(service);
             Thread probing = Thread.ofVirtual().name("prober").start(prober);
@@ -90,7 +91,7 @@ class HostileE2ETest {
                 ingestSome();
                 double cpuBefore = cpuSeconds(service);
                 long overloadStart = System.nanoTime();
-                overload();
+                overload(service);
                 E2e.log(String.format("hostile: the service used %.1f CPU seconds in %.1f s of overload; load average %s",
                         cpuSeconds(service) - cpuBefore, (System.nanoTime() - overloadStart) / 1e9,
                         Files.readString(Path.of("/proc/loadavg")).trim()));
@@ -122,14 +123,42 @@ class HostileE2ETest {
 
     // ------------------------------------------------------------------ the service
 
+    /**
+     * Extra options for the service's JVM when profiling the run, e.g.
+     * {@code -Dhostile.jvmArgs="-XX:StartFlightRecording=filename=target/hostile.jfr -XX:NativeMemoryTracking=summary"};
+     * with Native Memory Tracking on, {@code target/hostile-nmt-*.txt} get its summary at idle and
+     * at the peak of the overload.
+     */
+    static final List<String> EXTRA_JVM_ARGS = List.of(System.getProperty("hostile.jvmArgs", "").trim().split("\\s+"))
+            .stream().filter(arg -> !arg.isEmpty()).toList();
+
     static Process startService(int port) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         Path log = Path.of("target", "hostile-service.log");
-        Process process = new ProcessBuilder(java, "-Xmx256m", "-XX:+ExitOnOutOfMemoryError",
-                "-Dfearless.stopWithParent=true", "-cp", System.getProperty("java.class.path"),
-                SampleService.class.getName(), "--port=" + port)
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+ExitOnOutOfMemoryError"));
+        command.addAll(EXTRA_JVM_ARGS);
+        command.addAll(List.of("-Dfearless.stopWithParent=true", "-cp", System.getProperty("java.class.path"),
+                SampleService.class.getName(), "--port=" + port));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return E2e.track(process);
+    }
+
+    static boolean tracksNativeMemory() {
+        return EXTRA_JVM_ARGS.stream().anyMatch(arg -> arg.startsWith("-XX:NativeMemoryTracking="));
+    }
+
+    /** With Native Memory Tracking on (see {@link #EXTRA_JVM_ARGS}), writes its summary to target/hostile-nmt-{@code name}.txt. */
+    static void nativeMemory(Process service, String name) throws IOException, InterruptedException {
+        if (!tracksNativeMemory()) {
+            return;
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Path jcmd = Path.of(java).resolveSibling("jcmd");
+        Path out = Path.of("target", "hostile-nmt-" + name + ".txt");
+        Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(service.pid()), "VM.native_memory", "summary")
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        p.waitFor(30, TimeUnit.SECONDS);
+        E2e.log("hostile: native memory (" + name + ", RSS " + (rss(service) >> 20) + " MiB) in " + out);
     }
 
     void awaitReady() {
@@ -324,7 +353,7 @@ class HostileE2ETest {
      * as answers come would measure the client's own queueing: by Little's law 2,000 clients
      * waiting on any server that answers N a second see 2,000 / N seconds.)
      */
-    void overload() throws Exception {
+    void overload(Process service) throws Exception {
         ConcurrentHistogram refusedLatency = new ConcurrentHistogram(1_000, TimeUnit.MINUTES.toNanos(1), 3);
         ConcurrentHistogram okLatency = new ConcurrentHistogram(1_000, TimeUnit.MINUTES.toNanos(1), 3);
         Map<String, LongAdder> statuses = new ConcurrentHashMap<>();
@@ -365,6 +394,10 @@ class HostileE2ETest {
                     }
                 }
             }));
+        }
+        if (tracksNativeMemory()) {
+            Thread.sleep(OVERLOAD.multipliedBy(3).dividedBy(4));    // a sample at 3/4 of the load, not a wait for a condition
+            nativeMemory(service, "overload");
         }
         for (Thread thread : threads) {
             thread.join();
