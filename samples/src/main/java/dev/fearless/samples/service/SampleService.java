@@ -100,7 +100,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code api}: a bounded {@link Channel} ({@value #QUEUE_CAPACITY}) drained by
  *       {@value #WORKERS} worker tasks of the long-lived scope {@code http-workers}; when the
- *       channel is full the request gets an immediate 503 with {@code Retry-After};
+ *       channel is full, or the last request taken had waited over {@link #QUEUE_TARGET}, the
+ *       request gets an immediate 503 with {@code Retry-After};
  *   <li>{@code ops} ({@code /metrics}, {@code /health}, {@code /ready}, the dashboard): a
  *       {@link VirtualExecutor} of its own, so they answer under any load of the api lane;
  *   <li>{@code self}: {@code /api/composite}'s calls to the service itself, marked with a
@@ -150,11 +151,21 @@ public final class SampleService implements AutoCloseable {
     /** An api request that waited this long for a worker is answered 503 instead of processed. */
     public static final Duration MAX_QUEUE_WAIT = Duration.ofSeconds(1);
 
+    /**
+     * While the last request a worker took had waited longer than this for it (and requests are
+     * still waiting), a new api request gets its 503 at once instead of joining the queue: the
+     * queue's sojourn time, as CoDel measures it, keeps refusals immediate and queueing short,
+     * where a queue bounded only by its length let requests wait up to {@link #MAX_QUEUE_WAIT}
+     * and then refused them late.
+     */
+    public static final Duration QUEUE_TARGET = Duration.ofMillis(50);
+
     /** How long close() lets requests in progress finish before it stops the server. */
     public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
     static final int OPS_LIMIT = 16;
-    static final int SELF_LIMIT = 64;
+    /** Self-calls at once per worker: composite makes two ({@code /api/total}, {@code /api/hedged}). */
+    static final int SELF_CALLS_PER_WORKER = 2;
     static final String SELF_CALL_HEADER = "X-Fearless-Self-Call";
 
     /** Number of accounts and each account's opening balance. */
@@ -186,6 +197,8 @@ public final class SampleService implements AutoCloseable {
     private final int workers;
     private final Channel<Exchange> queue;
     private final AtomicInteger busyWorkers = new AtomicInteger();
+    /** How long the request a worker took last had waited in the queue (CoDel's sojourn time). */
+    private volatile long lastSojournNanos;
     private final Counter abandoned;
     private final Counter headTimeouts;
     private final Thread workersOwner;
@@ -235,7 +248,9 @@ public final class SampleService implements AutoCloseable {
         dashboardPage = resource("dashboard.html");
 
         ops = VirtualExecutor.builder().name("ops").limit(OPS_LIMIT, LimitPolicy.reject()).build();
-        self = VirtualExecutor.builder().name("self").limit(SELF_LIMIT, LimitPolicy.reject()).build();
+        // as many self-calls as the workers can make at once, so that a composite admitted by the api
+        // lane is never refused by its own service (it was at 64: 288 late 503s in one hostile run)
+        self = VirtualExecutor.builder().name("self").limit(SELF_CALLS_PER_WORKER * workers, LimitPolicy.reject()).build();
         workersOwner = Thread.ofPlatform().name("http-workers-owner").daemon().start(this::runWorkers);
 
         QueuedThreadPool jettyThreads = new QueuedThreadPool(32, 4);   // parsing and admission only
@@ -689,7 +704,8 @@ public final class SampleService implements AutoCloseable {
         } else {
             boolean queued;
             try {
-                queued = queue.trySend(exchange);
+                queued = !(lastSojournNanos > QUEUE_TARGET.toNanos() && queue.size() > 0)
+                        && queue.trySend(exchange);
             } catch (ChannelClosedException e) {               // draining
                 queued = false;
             }
@@ -720,8 +736,10 @@ public final class SampleService implements AutoCloseable {
                 scope.fork(() -> {
                     for (Exchange exchange : queue) {              // until done() and drained
                         busyWorkers.incrementAndGet();
+                        long sojourn = System.nanoTime() - exchange.admittedNanos;
+                        lastSojournNanos = sojourn;
                         try {
-                            if (System.nanoTime() - exchange.admittedNanos > MAX_QUEUE_WAIT.toNanos()) {
+                            if (sojourn > MAX_QUEUE_WAIT.toNanos()) {
                                 reply(exchange, overloaded("the request waited over " + MAX_QUEUE_WAIT.toMillis()
                                         + " ms for a worker").reply());
                             } else {
