@@ -381,7 +381,7 @@ class HostileClientTest {
     @ParameterizedTest(name = "reset = {0}")
     @ValueSource(booleans = {false, true})
     void aRequestWhoseClientHasGoneIsNotProcessed(boolean reset) throws Exception {
-        try (SampleService small = SampleService.start("127.0.0.1", 0, 1, 4)) {
+        try (SampleService small = SampleService.start("127.0.0.1", 0, 1, 4, Duration.ofMinutes(1))) {
             long a1 = small.account("acc-1").read(b -> b);
             long a2 = small.account("acc-2").read(b -> b);
             CompletableFuture<RawHttp.Response> occupier;
@@ -406,9 +406,34 @@ class HostileClientTest {
 
     @SuppressWarnings("try") // the guard is held for its lock
     @Test
+    void aRequestWaitingTooLongIsRefusedByItsTimerNotByTheNextWorker() throws Exception {
+        try (SampleService small = SampleService.start("127.0.0.1", 0, 1, 4, Duration.ofMillis(200))) {
+            long a5 = small.account("acc-5").read(b -> b);
+            CompletableFuture<RawHttp.Response> occupier;
+            try (var held = small.account("acc-9").lock()) {
+                occupier = occupyTheWorker(small);
+                try (Socket waiting = new Socket("127.0.0.1", small.port())) {
+                    waiting.setSoTimeout(20_000);
+                    waiting.getOutputStream().write(transferRequest(small.port(), "acc-5", "acc-6", 3).getBytes(StandardCharsets.UTF_8));
+                    RawHttp.Response refused = RawHttp.read(waiting.getInputStream());   // the worker is still stuck
+                    assertEquals(503, refused.status(), refused::toString);
+                    assertEquals("1", refused.headers().get("retry-after"), refused::toString);
+                    assertTrue(refused.body().contains("waited 200 ms for a worker"), refused::toString);
+                    assertFalse(occupier.isDone());
+                }
+            }
+            assertEquals(200, occupier.get(20, TimeUnit.SECONDS).status());
+            await().atMost(Duration.ofSeconds(10)).until(() -> small.queued() == 0 && small.busyWorkers() == 0);
+            assertEquals(a5, (long) small.account("acc-5").read(b -> b), "the refused transfer was not made later");
+            assertEquals(0, small.abandoned());
+        }
+    }
+
+    @SuppressWarnings("try") // the guard is held for its lock
+    @Test
     void aPipelinedRequestBehindAQueuedOneIsStillAnswered() throws Exception {
         // the gone-client probe reads a byte of the next request; it must hand it back, not lose it
-        try (SampleService small = SampleService.start("127.0.0.1", 0, 1, 4)) {
+        try (SampleService small = SampleService.start("127.0.0.1", 0, 1, 4, Duration.ofMinutes(1))) {
             CompletableFuture<RawHttp.Response> occupier;
             try (Socket pipelining = new Socket("127.0.0.1", small.port())) {
                 pipelining.setSoTimeout(20_000);
