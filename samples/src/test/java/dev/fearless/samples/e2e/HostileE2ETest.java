@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The hostile run of issue 18, bounded in count and time, loopback only, against the service in a
- * JVM of its own (as {@code exec:exec} starts it, {@code -Xmx256m}), so that its RSS can be read:
+ * JVM of its own (as {@code exec:exec} starts it, {@code -Xmx128m}), so that its RSS can be read:
  * oversized exponents; 300 slow connections (headers, body, lying Content-Length) and 30 that drip
  * a header line every 2 s; then 2,000
  * connections calling {@code /api/composite} for 20 s. Throughout, a prober asks {@code /metrics}
@@ -135,7 +135,7 @@ class HostileE2ETest {
     static Process startService(int port) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         Path log = Path.of("target", "hostile-service.log");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+ExitOnOutOfMemoryError"));
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx128m", "-XX:+ExitOnOutOfMemoryError"));
         command.addAll(EXTRA_JVM_ARGS);
         command.addAll(List.of("-Dfearless.stopWithParent=true", "-cp", System.getProperty("java.class.path"),
                 SampleService.class.getName(), "--port=" + port));
