@@ -14,6 +14,7 @@ import dev.fearless.scope.ScopeFailedException;
 import dev.fearless.scope.Task;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -219,6 +220,7 @@ public final class SampleService implements AutoCloseable {
     private volatile long lastRefusalNanos = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
     private final Counter abandoned;
     private final Counter headTimeouts;
+    private final Timer refusals;
     private final Thread workersOwner;
     private final VirtualExecutor ops;
     private final VirtualExecutor self;
@@ -257,6 +259,10 @@ public final class SampleService implements AutoCloseable {
         Gauge.builder("sample.http.workers", () -> workers).register(registry);
         abandoned = Counter.builder("sample.http.abandoned")
                 .description("admitted requests not processed because their client was gone").register(registry);
+        refusals = Timer.builder("sample.http.refusals")
+                .description("api requests refused for load (at the door or by their queue timer): from the request's"
+                        + " first byte to its 503, inside the service")
+                .publishPercentiles(0.5, 0.99).register(registry);
         headTimeouts = Counter.builder("sample.http.head.timeouts")
                 .description("connections closed for making no progress in " + HEAD_TIMEOUT).register(registry);
 
@@ -746,6 +752,7 @@ public final class SampleService implements AutoCloseable {
             }
             if (!queued) {
                 lastRefusalNanos = System.nanoTime();
+                refusals.record(lastRefusalNanos - request.getBeginNanoTime(), TimeUnit.NANOSECONDS);
                 reply(exchange, overloaded(state == State.READY ? "the service is at capacity"
                         : "the service is stopping").reply());
             } else {
@@ -753,6 +760,7 @@ public final class SampleService implements AutoCloseable {
                 exchange.maxWait = shedding ? sheddingQueueWait : maxQueueWait;
                 exchange.expiry = server.getScheduler().schedule(() -> {
                     if (exchange.claimed.compareAndSet(false, true)) {   // no worker took it in time
+                        refusals.record(System.nanoTime() - request.getBeginNanoTime(), TimeUnit.NANOSECONDS);
                         reply(exchange, waitedTooLong(exchange).reply());
                     }
                 }, exchange.maxWait);

@@ -408,10 +408,20 @@ class HostileE2ETest {
                 okLatency.getValueAtPercentile(50) / 1e6, okLatency.getValueAtPercentile(99) / 1e6,
                 refusedLatency.getValueAtPercentile(50) / 1e6, refusedLatency.getValueAtPercentile(99) / 1e6,
                 refusedLatency.getMaxValue() / 1e6));
+        String scrape = get("/metrics").body();                   // the same refusals, timed inside the service
+        E2e.log(String.format("hostile: inside the service, from a refused request's first byte to its 503: p50 %s ms,"
+                + " p99 %s ms", quantile(scrape, "0.5"), quantile(scrape, "0.99")));
         assertTrue(count(statuses, "200") > 0, "some composite calls succeed under overload: " + statuses);
         assertTrue(refusedLatency.getTotalCount() > 0, "the overload is refused, not queued: " + statuses);
         check(refusedLatency.getValueAtPercentile(99) <= TimeUnit.MILLISECONDS.toNanos(100),
                 "refused requests get their 503 within 100 ms (p99 " + refusedLatency.getValueAtPercentile(99) / 1e6 + " ms)");
+    }
+
+    /** A quantile of {@code sample_http_refusals_seconds} in milliseconds, from a Prometheus scrape. */
+    static String quantile(String scrape, String q) {
+        Matcher m = Pattern.compile("sample_http_refusals_seconds\\{[^}]*quantile=\"" + Pattern.quote(q) + "\"[^}]*} (\\S+)")
+                .matcher(scrape);
+        return m.find() ? String.format("%.1f", Double.parseDouble(m.group(1)) * 1e3) : "?";
     }
 
     // ------------------------------------------------------------------ after

@@ -347,6 +347,10 @@ class HostileClientTest {
                 assertEquals("1", response.headers().firstValue("Retry-After").orElse(""), response.body());
                 assertEquals("overloaded", Json.parseObject(response.body()).get("error"), response.body());
             }
+            String scrape = own.send(HttpRequest.newBuilder(small.baseUri().resolve("/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(scrape.matches("(?s).*sample_http_refusals_seconds_count\\{[^}]*} [1-9].*"),
+                    "the refusals are timed inside the service");
         }
     }
 
