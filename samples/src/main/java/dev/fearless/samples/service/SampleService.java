@@ -747,6 +747,8 @@ public final class SampleService implements AutoCloseable {
         } else if (isSelfCall(request)) {
             submit(self, exchange, "the self-call lane is full");
         } else {
+            boolean shedding = System.nanoTime() - lastRefusalNanos < TimeUnit.SECONDS.toNanos(1);
+            exchange.maxWait = shedding ? sheddingQueueWait : maxQueueWait;
             boolean queued;
             try {
                 queued = !(lastSojournNanos > QUEUE_TARGET.toNanos() && queue.size() > 0)
@@ -760,14 +762,16 @@ public final class SampleService implements AutoCloseable {
                 reply(exchange, overloaded(state == State.READY ? "the service is at capacity"
                         : "the service is stopping").reply());
             } else {
-                boolean shedding = System.nanoTime() - lastRefusalNanos < TimeUnit.SECONDS.toNanos(1);
-                exchange.maxWait = shedding ? sheddingQueueWait : maxQueueWait;
-                exchange.expiry = server.getScheduler().schedule(() -> {
-                    if (exchange.claimed.compareAndSet(false, true)) {   // no worker took it in time
-                        refusals.record(System.nanoTime() - request.getBeginNanoTime(), TimeUnit.NANOSECONDS);
-                        reply(exchange, waitedTooLong(exchange).reply());
-                    }
-                }, exchange.maxWait);
+                try {
+                    exchange.expiry = server.getScheduler().schedule(() -> {
+                        if (exchange.claimed.compareAndSet(false, true)) {   // no worker took it in time
+                            refusals.record(System.nanoTime() - request.getBeginNanoTime(), TimeUnit.NANOSECONDS);
+                            reply(exchange, waitedTooLong(exchange).reply());
+                        }
+                    }, exchange.maxWait);
+                } catch (RuntimeException e) {                 // the scheduler is stopping: the worker's check remains
+                    log.debug("no expiry for a queued request", e);
+                }
             }
         }
     }
