@@ -159,7 +159,8 @@ public final class SampleService implements AutoCloseable {
 
     /**
      * The wait allowed to an api request admitted within a second of a refusal at the door (the
-     * service is shedding load): a refusal is then never late. Answered at dequeue after 1 s, the
+     * service is shedding load, and admits a request only for a free worker): a refusal is then
+     * never late. Answered at dequeue after 1 s, the
      * late 503s were 3-9 % of the hostile run's refusals, so their 99th percentile was over 1 s by
      * construction; outside overload a request may wait {@link #MAX_QUEUE_WAIT} (a JIT-cold or
      * CPU-starved service is slow, not overloaded).
@@ -750,9 +751,12 @@ public final class SampleService implements AutoCloseable {
             boolean shedding = System.nanoTime() - lastRefusalNanos < TimeUnit.SECONDS.toNanos(1);
             exchange.maxWait = shedding ? sheddingQueueWait : maxQueueWait;
             boolean queued;
+            // Shedding load, a request joins the queue only for a free worker: waiting there would
+            // only make a later refusal (the expiry) of it. Otherwise the CoDel door decides.
+            boolean admitted = shedding ? busyWorkers.get() + queue.size() < workers
+                    : !(lastSojournNanos > QUEUE_TARGET.toNanos() && queue.size() > 0);
             try {
-                queued = !(lastSojournNanos > QUEUE_TARGET.toNanos() && queue.size() > 0)
-                        && queue.trySend(exchange);
+                queued = admitted && queue.trySend(exchange);
             } catch (ChannelClosedException e) {               // draining
                 queued = false;
             }
