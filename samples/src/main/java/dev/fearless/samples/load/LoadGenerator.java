@@ -2,8 +2,10 @@ package dev.fearless.samples.load;
 
 import dev.fearless.bridge.Bridge;
 import dev.fearless.bridge.LimitPolicy;
+import dev.fearless.bridge.StageFailedException;
 import dev.fearless.bridge.VirtualExecutor;
 import dev.fearless.scope.Scope;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -323,7 +325,19 @@ public final class LoadGenerator {
 
     private String getBody(String path) throws InterruptedException {
         HttpRequest request = get(path).timeout(Duration.ofSeconds(15)).build();
-        HttpResponse<String> response = Bridge.await(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+        HttpResponse<String> response;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                response = Bridge.await(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+                break;
+            } catch (StageFailedException e) {
+                // after an overload the client may pick a pooled connection the service has closed
+                // for idleness meanwhile ("header parser received no bytes"): a GET can be retried
+                if (!(e.getCause() instanceof IOException) || attempt == 3) {
+                    throw e;
+                }
+            }
+        }
         if (response.statusCode() != 200) {
             throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
         }

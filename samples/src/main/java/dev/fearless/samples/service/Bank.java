@@ -106,6 +106,11 @@ final class Bank {
         }
     }
 
+    /** For tests: an account's handle, to hold its lock; {@code null} if there is no such account. */
+    Shared<Long> handle(String id) {
+        return accounts.get(id);
+    }
+
     private Shared<Long> account(String id) throws UnknownAccountException {
         Shared<Long> account = accounts.get(id);
         if (account == null) {

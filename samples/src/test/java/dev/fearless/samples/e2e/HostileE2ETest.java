@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The hostile run of issue 18, bounded in count and time, loopback only, against the service in a
- * JVM of its own (as {@code exec:exec} starts it, {@code -Xmx256m}), so that its RSS can be read:
+ * JVM of its own (as {@code exec:exec} starts it, {@code -Xmx128m}), so that its RSS can be read:
  * oversized exponents; 300 slow connections (headers, body, lying Content-Length) and 30 that drip
  * a header line every 2 s; then 2,000
  * connections calling {@code /api/composite} for 20 s. Throughout, a prober asks {@code /metrics}
@@ -81,6 +81,7 @@ class HostileE2ETest {
             long idleRss = rss(service);
             long total = number(get("/api/total").body(), "total");
             E2e.log(String.format("hostile: idle RSS %d MiB, total %d", idleRss >> 20, total));
+            nativeMemory(service, "idle");
 
             Prober prober = new Prober(service);
             Thread probing = Thread.ofVirtual().name("prober").start(prober);
@@ -90,7 +91,7 @@ class HostileE2ETest {
                 ingestSome();
                 double cpuBefore = cpuSeconds(service);
                 long overloadStart = System.nanoTime();
-                overload();
+                overload(service);
                 E2e.log(String.format("hostile: the service used %.1f CPU seconds in %.1f s of overload; load average %s",
                         cpuSeconds(service) - cpuBefore, (System.nanoTime() - overloadStart) / 1e9,
                         Files.readString(Path.of("/proc/loadavg")).trim()));
@@ -122,14 +123,42 @@ class HostileE2ETest {
 
     // ------------------------------------------------------------------ the service
 
+    /**
+     * Extra options for the service's JVM when profiling the run, e.g.
+     * {@code -Dhostile.jvmArgs="-XX:StartFlightRecording=filename=target/hostile.jfr -XX:NativeMemoryTracking=summary"};
+     * with Native Memory Tracking on, {@code target/hostile-nmt-*.txt} get its summary at idle and
+     * at the peak of the overload.
+     */
+    static final List<String> EXTRA_JVM_ARGS = List.of(System.getProperty("hostile.jvmArgs", "").trim().split("\\s+"))
+            .stream().filter(arg -> !arg.isEmpty()).toList();
+
     static Process startService(int port) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         Path log = Path.of("target", "hostile-service.log");
-        Process process = new ProcessBuilder(java, "-Xmx256m", "-XX:+ExitOnOutOfMemoryError",
-                "-Dfearless.stopWithParent=true", "-cp", System.getProperty("java.class.path"),
-                SampleService.class.getName(), "--port=" + port)
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx128m", "-XX:+ExitOnOutOfMemoryError"));
+        command.addAll(EXTRA_JVM_ARGS);
+        command.addAll(List.of("-Dfearless.stopWithParent=true", "-cp", System.getProperty("java.class.path"),
+                SampleService.class.getName(), "--port=" + port));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return E2e.track(process);
+    }
+
+    static boolean tracksNativeMemory() {
+        return EXTRA_JVM_ARGS.stream().anyMatch(arg -> arg.startsWith("-XX:NativeMemoryTracking="));
+    }
+
+    /** With Native Memory Tracking on (see {@link #EXTRA_JVM_ARGS}), writes its summary to target/hostile-nmt-{@code name}.txt. */
+    static void nativeMemory(Process service, String name) throws IOException, InterruptedException {
+        if (!tracksNativeMemory()) {
+            return;
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Path jcmd = Path.of(java).resolveSibling("jcmd");
+        Path out = Path.of("target", "hostile-nmt-" + name + ".txt");
+        Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(service.pid()), "VM.native_memory", "summary")
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        p.waitFor(30, TimeUnit.SECONDS);
+        E2e.log("hostile: native memory (" + name + ", RSS " + (rss(service) >> 20) + " MiB) in " + out);
     }
 
     void awaitReady() {
@@ -324,12 +353,27 @@ class HostileE2ETest {
      * as answers come would measure the client's own queueing: by Little's law 2,000 clients
      * waiting on any server that answers N a second see 2,000 / N seconds.)
      */
-    void overload() throws Exception {
+    void overload(Process service) throws Exception {
         ConcurrentHistogram refusedLatency = new ConcurrentHistogram(1_000, TimeUnit.MINUTES.toNanos(1), 3);
         ConcurrentHistogram okLatency = new ConcurrentHistogram(1_000, TimeUnit.MINUTES.toNanos(1), 3);
         Map<String, LongAdder> statuses = new ConcurrentHashMap<>();
         long end = System.nanoTime() + OVERLOAD.toNanos();
         List<Thread> threads = new ArrayList<>();
+        // The load generator's own lag: how late a virtual thread of this JVM wakes from a 10 ms
+        // sleep. It is part of every latency measured here and none of the service's.
+        ConcurrentHistogram clientLag = new ConcurrentHistogram(1_000, TimeUnit.MINUTES.toNanos(1), 3);
+        threads.add(Thread.ofVirtual().name("lag-meter").start(() -> {
+            while (System.nanoTime() < end) {
+                long before = System.nanoTime();
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                clientLag.recordValue(Math.clamp(System.nanoTime() - before - TimeUnit.MILLISECONDS.toNanos(10),
+                        1_000L, TimeUnit.MINUTES.toNanos(1)));
+            }
+        }));
         for (int i = 0; i < OVERLOAD_CONNECTIONS; i++) {
             long offset = TimeUnit.MILLISECONDS.toNanos(i % 1000);     // spread over the second
             threads.add(Thread.ofVirtual().start(() -> {
@@ -366,6 +410,10 @@ class HostileE2ETest {
                 }
             }));
         }
+        if (tracksNativeMemory()) {
+            Thread.sleep(OVERLOAD.multipliedBy(3).dividedBy(4));    // a sample at 3/4 of the load, not a wait for a condition
+            nativeMemory(service, "overload");
+        }
         for (Thread thread : threads) {
             thread.join();
         }
@@ -375,10 +423,22 @@ class HostileE2ETest {
                 okLatency.getValueAtPercentile(50) / 1e6, okLatency.getValueAtPercentile(99) / 1e6,
                 refusedLatency.getValueAtPercentile(50) / 1e6, refusedLatency.getValueAtPercentile(99) / 1e6,
                 refusedLatency.getMaxValue() / 1e6));
+        String scrape = get("/metrics").body();                   // the same refusals, timed inside the service
+        E2e.log(String.format("hostile: inside the service, from a refused request's first byte to its 503: p50 %s ms,"
+                + " p99 %s ms; the load generator's own wake-up lag p50 %.1f ms p99 %.1f ms",
+                quantile(scrape, "0.5"), quantile(scrape, "0.99"),
+                clientLag.getValueAtPercentile(50) / 1e6, clientLag.getValueAtPercentile(99) / 1e6));
         assertTrue(count(statuses, "200") > 0, "some composite calls succeed under overload: " + statuses);
         assertTrue(refusedLatency.getTotalCount() > 0, "the overload is refused, not queued: " + statuses);
         check(refusedLatency.getValueAtPercentile(99) <= TimeUnit.MILLISECONDS.toNanos(100),
                 "refused requests get their 503 within 100 ms (p99 " + refusedLatency.getValueAtPercentile(99) / 1e6 + " ms)");
+    }
+
+    /** A quantile of {@code sample_http_refusals_seconds} in milliseconds, from a Prometheus scrape. */
+    static String quantile(String scrape, String q) {
+        Matcher m = Pattern.compile("sample_http_refusals_seconds\\{[^}]*quantile=\"" + Pattern.quote(q) + "\"[^}]*} (\\S+)")
+                .matcher(scrape);
+        return m.find() ? String.format("%.1f", Double.parseDouble(m.group(1)) * 1e3) : "?";
     }
 
     // ------------------------------------------------------------------ after

@@ -347,6 +347,117 @@ class HostileClientTest {
                 assertEquals("1", response.headers().firstValue("Retry-After").orElse(""), response.body());
                 assertEquals("overloaded", Json.parseObject(response.body()).get("error"), response.body());
             }
+            String scrape = own.send(HttpRequest.newBuilder(small.baseUri().resolve("/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(scrape.matches("(?s).*sample_http_refusals_seconds_count\\{[^}]*} [1-9].*"),
+                    "the refusals are timed inside the service");
+        }
+    }
+
+    /** A transfer as one request on a kept-alive connection. */
+    static String transferRequest(int port, String from, String to, long amount) {
+        String body = "{\"from\":\"" + from + "\",\"to\":\"" + to + "\",\"amount\":" + amount + "}";
+        return "POST /api/transfer HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.length() + "\r\n\r\n" + body;
+    }
+
+    /**
+     * Keeps the only worker of {@code small} busy with a transfer from acc-9, whose lock the caller
+     * holds, and returns that transfer's answer to come.
+     */
+    static CompletableFuture<RawHttp.Response> occupyTheWorker(SampleService small) {
+        CompletableFuture<RawHttp.Response> answer = new CompletableFuture<>();
+        Thread.ofPlatform().name("occupier").start(() -> {
+            try (Socket socket = new Socket("127.0.0.1", small.port())) {
+                socket.setSoTimeout(20_000);
+                socket.getOutputStream().write(transferRequest(small.port(), "acc-9", "acc-10", 1).getBytes(StandardCharsets.UTF_8));
+                answer.complete(RawHttp.read(socket.getInputStream()));
+            } catch (Throwable e) {
+                answer.completeExceptionally(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> small.busyWorkers() == 1 || answer.isDone());
+        assertFalse(answer.isDone(), "the worker was meant to wait for acc-9's lock");
+        return answer;
+    }
+
+    @SuppressWarnings("try") // the guard is held for its lock
+    @ParameterizedTest(name = "reset = {0}")
+    @ValueSource(booleans = {false, true})
+    void aRequestWhoseClientHasGoneIsNotProcessed(boolean reset) throws Exception {
+        try (SampleService small = SampleService.start("127.0.0.1", 0, 1, 4, Duration.ofMinutes(1))) {
+            long a1 = small.account("acc-1").read(b -> b);
+            long a2 = small.account("acc-2").read(b -> b);
+            CompletableFuture<RawHttp.Response> occupier;
+            try (var held = small.account("acc-9").lock()) {
+                occupier = occupyTheWorker(small);
+                try (Socket gone = new Socket("127.0.0.1", small.port())) {
+                    gone.getOutputStream().write(transferRequest(small.port(), "acc-1", "acc-2", 7).getBytes(StandardCharsets.UTF_8));
+                    await().atMost(Duration.ofSeconds(10)).until(() -> small.queued() == 1);   // admitted, waiting
+                    if (reset) {
+                        gone.setSoLinger(true, 0);            // close with RST instead of FIN
+                    }
+                }                                             // the client leaves, silently, while queued
+            }
+            assertEquals(200, occupier.get(20, TimeUnit.SECONDS).status());
+            await().atMost(Duration.ofSeconds(10)).until(() -> small.abandoned() == 1);
+            assertEquals(0, small.queued());
+            assertEquals(a1, (long) small.account("acc-1").read(b -> b), "the gone client's transfer was not made");
+            assertEquals(a2, (long) small.account("acc-2").read(b -> b), "the gone client's transfer was not made");
+            assertEquals(TOTAL, small.totalBalance());
+        }
+    }
+
+    @SuppressWarnings("try") // the guard is held for its lock
+    @Test
+    void aRequestWaitingTooLongIsRefusedByItsTimerNotByTheNextWorker() throws Exception {
+        try (SampleService small = SampleService.start("127.0.0.1", 0, 1, 4, Duration.ofMillis(200))) {
+            long a5 = small.account("acc-5").read(b -> b);
+            CompletableFuture<RawHttp.Response> occupier;
+            try (var held = small.account("acc-9").lock()) {
+                occupier = occupyTheWorker(small);
+                try (Socket waiting = new Socket("127.0.0.1", small.port())) {
+                    waiting.setSoTimeout(20_000);
+                    waiting.getOutputStream().write(transferRequest(small.port(), "acc-5", "acc-6", 3).getBytes(StandardCharsets.UTF_8));
+                    RawHttp.Response refused = RawHttp.read(waiting.getInputStream());   // the worker is still stuck
+                    assertEquals(503, refused.status(), refused::toString);
+                    assertEquals("1", refused.headers().get("retry-after"), refused::toString);
+                    assertTrue(refused.body().contains("waited 200 ms for a worker"), refused::toString);
+                    assertFalse(occupier.isDone());
+                }
+            }
+            assertEquals(200, occupier.get(20, TimeUnit.SECONDS).status());
+            await().atMost(Duration.ofSeconds(10)).until(() -> small.queued() == 0 && small.busyWorkers() == 0);
+            assertEquals(a5, (long) small.account("acc-5").read(b -> b), "the refused transfer was not made later");
+            assertEquals(0, small.abandoned());
+        }
+    }
+
+    @SuppressWarnings("try") // the guard is held for its lock
+    @Test
+    void aPipelinedRequestBehindAQueuedOneIsStillAnswered() throws Exception {
+        // the gone-client probe reads a byte of the next request; it must hand it back, not lose it
+        try (SampleService small = SampleService.start("127.0.0.1", 0, 1, 4, Duration.ofMinutes(1))) {
+            CompletableFuture<RawHttp.Response> occupier;
+            try (Socket pipelining = new Socket("127.0.0.1", small.port())) {
+                pipelining.setSoTimeout(20_000);
+                var out = pipelining.getOutputStream();
+                try (var held = small.account("acc-9").lock()) {
+                    occupier = occupyTheWorker(small);
+                    out.write(transferRequest(small.port(), "acc-3", "acc-4", 5).getBytes(StandardCharsets.UTF_8));
+                    await().atMost(Duration.ofSeconds(10)).until(() -> small.queued() == 1);
+                    out.write(("GET /api/accounts/acc-4 HTTP/1.1\r\nHost: 127.0.0.1:" + small.port() + "\r\n\r\n")
+                            .getBytes(StandardCharsets.UTF_8));       // sent before the first is answered
+                    out.flush();
+                }
+                assertEquals(200, occupier.get(20, TimeUnit.SECONDS).status());
+                RawHttp.Response first = RawHttp.read(pipelining.getInputStream());
+                assertEquals(200, first.status(), first::toString);
+                RawHttp.Response second = RawHttp.read(pipelining.getInputStream());
+                assertEquals(200, second.status(), second::toString);
+                assertTrue(second.body().contains("\"balance\":" + (SampleService.INITIAL_BALANCE + 5)), second::toString);
+            }
+            assertEquals(0, small.abandoned());
         }
     }
 
