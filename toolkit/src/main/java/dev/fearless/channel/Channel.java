@@ -1,6 +1,7 @@
 package dev.fearless.channel;
 
 import dev.fearless.internal.Durations;
+import dev.fearless.internal.TimeSource;
 import dev.fearless.internal.Names;
 import dev.fearless.internal.Threads;
 import dev.fearless.telemetry.ChannelState;
@@ -901,7 +902,7 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
             throws InterruptedException {
         boolean send = queue == senders;
         TelemetryListener listener = Telemetry.listener();
-        long start = listener != null || timeoutNanos != FOREVER ? System.nanoTime() : 0L;
+        long start = listener != null || timeoutNanos != FOREVER ? TimeSource.nanoTime() : 0L;
         Tracking.Wait wait = Tracking.enabled() ? Tracking.channel(send, this) : null;
         int state = waiter.await(spin, deadline(start, timeoutNanos));
         Tracking.end(wait);                          // structure tracking; await returns, never throws

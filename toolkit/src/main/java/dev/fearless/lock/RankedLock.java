@@ -1,6 +1,7 @@
 package dev.fearless.lock;
 
 import dev.fearless.internal.Durations;
+import dev.fearless.internal.TimeSource;
 import dev.fearless.telemetry.Outcome;
 import dev.fearless.telemetry.Telemetry;
 import dev.fearless.telemetry.TelemetryListener;
@@ -405,9 +406,35 @@ public abstract sealed class RankedLock implements Lock
         Thread me = Thread.currentThread();
         WAITING.put(me, this);
         try {
-            return tryAcquireNanos(nanos);
+            return TimeSource.replaced() ? pollNanos(nanos) : tryAcquireNanos(nanos);
         } finally {
             WAITING.remove(me);
         }
     }
+
+    /**
+     * The timed wait under a replaced clock (virtual time): the AQS queue parks with its own
+     * clock, so poll instead, parking through the time source with a doubling interval (a
+     * release does not wake a poller; a wait of minutes takes a few dozen polls).
+     */
+    private boolean pollNanos(long nanos) throws InterruptedException {
+        long deadline = Durations.deadline(TimeSource.nanoTime(), nanos);
+        long interval = POLL_FIRST_NANOS;
+        for (;;) {
+            if (tryAcquire()) {
+                return true;
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            long remaining = deadline - TimeSource.nanoTime();
+            if (remaining <= 0) {
+                return false;
+            }
+            TimeSource.parkNanos(this, Math.min(remaining, interval));
+            interval = Math.min(interval << 1, Durations.MAX_NANOS);
+        }
+    }
+
+    private static final long POLL_FIRST_NANOS = 1_000_000L;
 }
