@@ -29,6 +29,10 @@ final class Controlled implements Executor {
     @Nullable String label;
     /** PCT priority. */
     int priority;
+    /** Virtual-time deadline of the timed park the thread is in, or -1; touched on the carrier only. */
+    long wakeAt = -1L;
+    /** Registration order of that timed park: ties at one instant wake in this order (all at once). */
+    long timerSeq;
 
     Controlled(Run run, int index, String name) {
         this.run = run;

@@ -1,5 +1,6 @@
 package dev.fearless.test;
 
+import dev.fearless.internal.TimeSource;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -102,6 +103,7 @@ public final class Explorer {
         Engine engine = new Engine(effective, scenario);
         active++;
         ToolkitSpin.requestOff();
+        TimeSource.install(VirtualClock.INSTANCE);   // toolkit deadlines and timeouts run on virtual time
         try {
             Thread driver = Thread.ofPlatform().daemon().name("fearless-explorer").unstarted(engine);
             driver.start();
@@ -126,6 +128,7 @@ public final class Explorer {
             }
             return Objects.requireNonNull(engine.result());
         } finally {
+            TimeSource.install(null);
             active--;
             EXCLUSIVE.unlock();
         }
