@@ -32,8 +32,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * A controlled thread runs until it parks (a lock, a condition, a channel, a join), yields, reaches
  * {@link #point(String)} or ends; then the strategy picks the next runnable thread. An uncontended
  * lock, a handle access or an unpark does not end a step: put a {@link #point(String)} between two
- * such operations for the explorer to interleave them. Sleeps, timed
- * waits, I/O, contended {@code synchronized} monitors and threads made any other way are not
+ * such operations for the explorer to interleave them. The deadlines and timeouts of Fearless
+ * primitives (scope deadlines and timers, timed channel and lock operations, {@code Select}
+ * timeouts, {@code Bridge.await(stage, timeout)}) run on virtual time: when no controlled thread
+ * can run, time jumps to the earliest deadline. {@code Thread.sleep}, the JDK's own timed waits,
+ * I/O, contended {@code synchronized} monitors and threads made any other way are not
  * controlled: their wake-ups are waited for in wall time and reported.
  *
  * <p>Only one exploration runs at a time in a JVM; others wait. The test JVM needs
