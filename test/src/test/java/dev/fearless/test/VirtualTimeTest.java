@@ -44,7 +44,6 @@ class VirtualTimeTest {
     void aThirtySecondScopeDeadlineFiresAtOnceAndTheSameWayUnderTheSameSeed() throws Exception {
         ExploreOptions options = ExploreOptions.defaults().seed(3).schedules(50).shrink(false);
         ExplorationFailure first = Explorer.search(options, VirtualTimeTest::thirtySecondDeadline).failure().orElseThrow();
-        System.out.println(first.getMessage());
         assertTrue(first.getCause() instanceof ScopeTimeoutException, first.getMessage());
         assertEquals(1, first.schedule(), "every schedule times out");
         assertTrue(first.trace().stream().anyMatch(step -> step.contains("timed wait ends at virtual time +PT30S")),

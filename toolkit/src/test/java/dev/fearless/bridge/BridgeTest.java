@@ -67,7 +67,8 @@ class BridgeTest {
         CountDownLatch never = new CountDownLatch(1);
         CompletableFuture<Object> blocked = Bridge.async(() -> never.await(1, TimeUnit.MINUTES), threads);
         await().until(() -> threads.created() == 2 && threads.threads().get(1).getState() == Thread.State.TIMED_WAITING);
-        assertTrue(blocked.cancel(true));            // interrupts the factory's thread
+        assertTrue(blocked.cancel(true));            // interrupts the factory's thread, which then ends
+        await().until(() -> !threads.threads().get(1).isAlive());
         threads.assertNoneAlive();
         assertEquals("threadFactory", assertThrows(NullPointerException.class,
                 () -> Bridge.async(() -> 1, null)).getMessage());
