@@ -27,6 +27,8 @@ final class Controlled implements Executor {
     volatile boolean done;
     /** The label of the scheduling point the thread stopped at, until the step is recorded. */
     @Nullable String label;
+    /** Whether {@link #label} names a toolkit operation ({@code Channel[orders].send}), not a user point. */
+    boolean toolkitPoint;
     /** PCT priority. */
     int priority;
     /** Virtual-time deadline of the timed park the thread is in, or -1; touched on the carrier only. */

@@ -1,5 +1,6 @@
 package dev.fearless.test;
 
+import dev.fearless.internal.SchedulingPoints;
 import dev.fearless.internal.TimeSource;
 import java.time.Duration;
 import java.util.Objects;
@@ -59,6 +60,17 @@ public final class Explorer {
         return caller.run.newThread(task, null);
     };
 
+    /** A toolkit operation about to run in a controlled thread: a scheduling point labelled with it. */
+    private static final SchedulingPoints.Hook TOOLKIT_POINTS = (primitive, name, operation) -> {
+        Controlled current = Run.current();
+        if (current == null || current.run.finished) {
+            return;
+        }
+        current.label = primitive + "[" + name + "]." + operation;
+        current.toolkitPoint = true;
+        Thread.yield();
+    };
+
     private Explorer() {}
 
     /**
@@ -107,6 +119,7 @@ public final class Explorer {
         active++;
         ToolkitSpin.requestOff();
         TimeSource.install(VirtualClock.INSTANCE);   // toolkit deadlines and timeouts run on virtual time
+        SchedulingPoints.install(TOOLKIT_POINTS);     // and toolkit operations are scheduling points
         try {
             Thread driver = Thread.ofPlatform().daemon().name("fearless-explorer").unstarted(engine);
             driver.start();
@@ -131,6 +144,7 @@ public final class Explorer {
             }
             return Objects.requireNonNull(engine.result());
         } finally {
+            SchedulingPoints.install(null);
             TimeSource.install(null);
             active--;
             EXCLUSIVE.unlock();

@@ -280,8 +280,9 @@ final class Run {
             alive--;
             event = "ends";
         } else if (next.label != null) {
-            event = "point \"" + next.label + "\"";
+            event = next.toolkitPoint ? next.label : "point \"" + next.label + "\"";
             next.label = null;
+            next.toolkitPoint = false;
         } else if (next.ready) {
             event = "yields";
         } else {

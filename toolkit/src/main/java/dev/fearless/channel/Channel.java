@@ -1,5 +1,6 @@
 package dev.fearless.channel;
 
+import dev.fearless.internal.SchedulingPoints;
 import dev.fearless.internal.Durations;
 import dev.fearless.internal.TimeSource;
 import dev.fearless.internal.Names;
@@ -553,6 +554,7 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
      * @throws NullPointerException if {@code element} is null
      */
     public void send(E element) throws InterruptedException {
+        SchedulingPoints.before("Channel", name, "send");
         Object result = sendBlocking(element);
         if (result != Signal.SENT) {
             throw undeliveredOnFailure(element, closedException(closedResult(result), "send"));
@@ -605,6 +607,7 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
      * @throws NullPointerException if {@code element} is null
      */
     public boolean trySend(E element) {
+        SchedulingPoints.before("Channel", name, "trySend");
         return sentOrThrow(sendNow(element));
     }
 
@@ -623,6 +626,7 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
      * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public boolean trySend(E element, Duration timeout) throws InterruptedException {
+        SchedulingPoints.before("Channel", name, "trySend");
         return sentOrThrow(doSend(element, Durations.toNanosSaturated(timeout)));
     }
 
@@ -739,6 +743,7 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
      * @throws ChannelErrorException if the channel is in error
      */
     public E receive() throws InterruptedException {
+        SchedulingPoints.before("Channel", name, "receive");
         Object result = doReceive(FOREVER);
         if (result instanceof ChannelClosed<?>) {
             throw closedException(closedResult(result), "receive");
@@ -780,6 +785,7 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
      * @throws ChannelErrorException if the channel is in error
      */
     public Optional<E> tryReceive() {
+        SchedulingPoints.before("Channel", name, "tryReceive");
         return receivedOrThrow(receiveNow());
     }
 
@@ -797,6 +803,7 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
      * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public Optional<E> tryReceive(Duration timeout) throws InterruptedException {
+        SchedulingPoints.before("Channel", name, "tryReceive");
         return receivedOrThrow(doReceive(Durations.toNanosSaturated(timeout)));
     }
 

@@ -1,5 +1,6 @@
 package dev.fearless.lock;
 
+import dev.fearless.internal.SchedulingPoints;
 import dev.fearless.internal.Durations;
 import dev.fearless.internal.TimeSource;
 import dev.fearless.telemetry.Outcome;
@@ -188,6 +189,7 @@ public abstract sealed class RankedLock implements Lock
      */
     @Override
     public final void lock() {
+        SchedulingPoints.before("Lock", ranking.telemetryName, "lock");
         ThreadHolds holds = LockGraph.enabled ? LockGraph.beforeAcquire(this, true) : null;
         TelemetryListener listener = Telemetry.listener();
         if (listener != null) {
@@ -216,6 +218,7 @@ public abstract sealed class RankedLock implements Lock
      */
     @Override
     public final void lockInterruptibly() throws InterruptedException {
+        SchedulingPoints.before("Lock", ranking.telemetryName, "lock");
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
@@ -251,6 +254,7 @@ public abstract sealed class RankedLock implements Lock
      */
     @Override
     public final boolean tryLock() {
+        SchedulingPoints.before("Lock", ranking.telemetryName, "tryLock");
         ThreadHolds holds = LockGraph.enabled ? LockGraph.beforeAcquire(this, false) : null;
         if (!tryAcquire()) {
             return false;
@@ -278,6 +282,7 @@ public abstract sealed class RankedLock implements Lock
      */
     @Override
     public final boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
+        SchedulingPoints.before("Lock", ranking.telemetryName, "tryLock");
         Objects.requireNonNull(unit, "unit");
         if (Thread.interrupted()) {
             throw new InterruptedException();
@@ -324,6 +329,7 @@ public abstract sealed class RankedLock implements Lock
      */
     @Override
     public final void unlock() {
+        SchedulingPoints.before("Lock", ranking.telemetryName, "unlock");
         if (LockGraph.enabled || Telemetry.listener() != null) {
             unlockObserved();
         } else {

@@ -4,6 +4,7 @@ import static dev.fearless.internal.Threads.describe;
 
 import dev.fearless.context.ContextPropagation;
 import dev.fearless.context.ContextPropagator;
+import dev.fearless.internal.SchedulingPoints;
 import dev.fearless.internal.Durations;
 import dev.fearless.internal.TimeSource;
 import dev.fearless.internal.Names;
@@ -458,6 +459,7 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      *     {@link WhenFull#REJECT}
      */
     public <U extends T> Task<U> fork(Callable<? extends U> task) {
+        SchedulingPoints.before("Scope", telemetryName, "fork");
         Objects.requireNonNull(task, "task");
         return forkBody(task, false);
     }
@@ -915,6 +917,7 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      * @throws ScopeClosedException if the scope is closed
      */
     public R join() throws InterruptedException {
+        SchedulingPoints.before("Scope", telemetryName, "join");
         Thread current = checkOwner("join()");
         long s = state;
         if ((s & CLOSED) != 0) {
