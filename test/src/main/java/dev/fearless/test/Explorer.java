@@ -31,8 +31,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #threadFactory()} from a controlled thread is controlled too (pass the factory to
  * {@code Scope.builder().threadFactory(..)} or {@code VirtualExecutor.builder().threadFactory(..)}).
  * A controlled thread runs until it parks (a lock, a condition, a channel, a join), yields, reaches
- * {@link #point(String)} or ends; then the strategy picks the next runnable thread. An uncontended
- * lock, a handle access or an unpark does not end a step: put a {@link #point(String)} between two
+ * {@link #point(String)} or ends; then the strategy picks the next runnable thread. Fearless
+ * operations are scheduling points too: taking or releasing an {@code OrderedLock} (and so every
+ * handle access), a channel send or receive, a scope's fork and join. A plain field access, a JDK
+ * lock taken uncontended or an unpark does not end a step: put a {@link #point(String)} between two
  * such operations for the explorer to interleave them. The deadlines and timeouts of Fearless
  * primitives (scope deadlines and timers, timed channel and lock operations, {@code Select}
  * timeouts, {@code Bridge.await(stage, timeout)}) run on virtual time: when no controlled thread
