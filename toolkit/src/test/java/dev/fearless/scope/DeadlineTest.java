@@ -137,11 +137,17 @@ class DeadlineTest {
 
     @Test
     void aFactoryThatFailsForTheDeadlineThreadFailsOpenAndLeavesNoScopeOpen() throws Exception {
-        IllegalStateException refused = new IllegalStateException("no threads today");
-        assertSame(refused, assertThrows(IllegalStateException.class, () -> Scope.builder()
-                .threadFactory(r -> {
-                    throw refused;
-                }).timeout(Duration.ofMinutes(1)).open()));
+        for (Throwable refused : List.of(new IllegalStateException("no threads today"), new StackOverflowError(),
+                new OutOfMemoryError("unable to create native thread"))) {
+            assertSame(refused, assertThrows(Throwable.class, () -> Scope.builder()
+                    .threadFactory(r -> {
+                        throw sneaky(refused);
+                    }).timeout(Duration.ofMinutes(1)).open()));
+            try (var scope = Scope.open()) {         // each failure left nothing open
+                scope.fork(() -> 1);
+                scope.join();
+            }
+        }
         Thread started = Thread.ofVirtual().start(() -> {});
         IllegalStateException early = assertThrows(IllegalStateException.class, () -> Scope.builder()
                 .threadFactory(r -> started).timeout(Duration.ofMinutes(1)).open());
@@ -150,6 +156,13 @@ class DeadlineTest {
             scope.fork(() -> 1);
             scope.join();
         }
+    }
+
+    private static RuntimeException sneaky(Throwable t) {
+        if (t instanceof Error error) {
+            throw error;
+        }
+        return (RuntimeException) t;
     }
 
     @ParameterizedTest
