@@ -1,7 +1,7 @@
 package dev.fearless.bridge;
 
-import dev.fearless.internal.TimeSource;
 import dev.fearless.context.ContextSnapshot;
+import dev.fearless.internal.TimeSource;
 import dev.fearless.telemetry.Outcome;
 import dev.fearless.telemetry.TelemetryListener;
 import dev.fearless.telemetry.Telemetry;

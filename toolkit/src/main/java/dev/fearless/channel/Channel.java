@@ -1,10 +1,10 @@
 package dev.fearless.channel;
 
-import dev.fearless.internal.SchedulingPoints;
 import dev.fearless.internal.Durations;
-import dev.fearless.internal.TimeSource;
 import dev.fearless.internal.Names;
+import dev.fearless.internal.SchedulingPoints;
 import dev.fearless.internal.Threads;
+import dev.fearless.internal.TimeSource;
 import dev.fearless.telemetry.ChannelState;
 import dev.fearless.telemetry.Outcome;
 import dev.fearless.telemetry.Telemetry;

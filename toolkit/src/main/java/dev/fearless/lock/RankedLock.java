@@ -1,7 +1,7 @@
 package dev.fearless.lock;
 
-import dev.fearless.internal.SchedulingPoints;
 import dev.fearless.internal.Durations;
+import dev.fearless.internal.SchedulingPoints;
 import dev.fearless.internal.TimeSource;
 import dev.fearless.telemetry.Outcome;
 import dev.fearless.telemetry.Telemetry;

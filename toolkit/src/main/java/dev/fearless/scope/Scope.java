@@ -4,10 +4,10 @@ import static dev.fearless.internal.Threads.describe;
 
 import dev.fearless.context.ContextPropagation;
 import dev.fearless.context.ContextPropagator;
-import dev.fearless.internal.SchedulingPoints;
 import dev.fearless.internal.Durations;
-import dev.fearless.internal.TimeSource;
 import dev.fearless.internal.Names;
+import dev.fearless.internal.SchedulingPoints;
+import dev.fearless.internal.TimeSource;
 import dev.fearless.telemetry.Outcome;
 import dev.fearless.telemetry.Telemetry;
 import dev.fearless.telemetry.TelemetryListener;
