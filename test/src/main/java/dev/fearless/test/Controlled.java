@@ -31,8 +31,10 @@ final class Controlled implements Executor {
     boolean toolkitPoint;
     /** PCT priority. */
     int priority;
-    /** Virtual-time deadline of the timed park the thread is in, or -1; touched on the carrier only. */
-    long wakeAt = -1L;
+    /** Whether the thread is in a timed park on virtual time; touched on the carrier only. */
+    boolean timed;
+    /** Virtual-time deadline of that park (a {@code nanoTime} value: compare by subtraction). */
+    long wakeAt;
     /** Registration order of that timed park: ties at one instant wake in this order (all at once). */
     long timerSeq;
 

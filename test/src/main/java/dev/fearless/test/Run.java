@@ -143,12 +143,13 @@ final class Run {
      */
     void parkNanos(Controlled thread, Object blocker, long nanos) {
         long now = nanoTime();
-        thread.wakeAt = nanos >= Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos;
+        thread.wakeAt = now + Math.min(nanos, dev.fearless.internal.Durations.MAX_NANOS);
         thread.timerSeq = timers++;
+        thread.timed = true;
         try {
             LockSupport.park(blocker);
         } finally {
-            thread.wakeAt = -1L;
+            thread.timed = false;
         }
     }
 
@@ -161,7 +162,7 @@ final class Run {
         long earliest = Long.MAX_VALUE;
         boolean any = false;
         for (Controlled thread : threads) {
-            if (thread.wakeAt >= 0L && thread.started && !thread.done && !thread.ready) {
+            if (thread.timed && thread.started && !thread.done && !thread.ready) {
                 if (!any || thread.wakeAt - earliest < 0L) {
                     earliest = thread.wakeAt;
                 }
@@ -173,7 +174,7 @@ final class Run {
         }
         List<Controlled> due = new ArrayList<>();
         for (Controlled thread : threads) {
-            if (thread.wakeAt >= 0L && thread.started && !thread.done && !thread.ready && thread.wakeAt == earliest) {
+            if (thread.timed && thread.started && !thread.done && !thread.ready && thread.wakeAt == earliest) {
                 due.add(thread);
             }
         }
@@ -182,7 +183,7 @@ final class Run {
             elapsedNanos = earliest - baseNanos;
         }
         for (Controlled thread : due) {
-            thread.wakeAt = -1L;
+            thread.timed = false;
             trace.add(new Step(thread.name, "timed wait ends at virtual time +"
                     + java.time.Duration.ofNanos(elapsedNanos), false, false));
             LockSupport.unpark(thread.thread()); // on the driver: submit marks it ready
