@@ -1605,7 +1605,8 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      * Runs the tasks like {@link #raceResult(List)}, each on a new thread of {@code threadFactory}.
      *
      * <pre>{@code
-     * String answer = Scope.raceResult(List.of(() -> primary.lookup(key), () -> replica.lookup(key)), factory);
+     * String answer = Scope.raceResult(List.of(() -> primary.lookup(key), () -> replica.lookup(key)),
+     *         Thread.ofVirtual().name("lookup-", 0).factory());
      * }</pre>
      *
      * @param tasks the competing tasks, at least one
