@@ -14,6 +14,7 @@
  *   <li>{@link dev.fearless.structure} — the live view of scopes, tasks and their waits.</li>
  * </ul>
  */
+@SuppressWarnings("module") // fearless-test is built after this module
 module dev.fearless {
     requires org.slf4j;
     requires static transitive org.jspecify;
@@ -26,7 +27,9 @@ module dev.fearless {
     exports dev.fearless.telemetry;
     exports dev.fearless.context;
     exports dev.fearless.structure;
-    // dev.fearless.internal and dev.fearless.tracking are deliberately not exported.
+    // dev.fearless.internal and dev.fearless.tracking are deliberately not exported, except the
+    // internal TimeSource to the schedule explorer (fearless-test), which installs virtual time.
+    exports dev.fearless.internal to dev.fearless.test;
 
     uses dev.fearless.context.ContextPropagator;
 }

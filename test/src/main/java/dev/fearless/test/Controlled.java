@@ -27,8 +27,16 @@ final class Controlled implements Executor {
     volatile boolean done;
     /** The label of the scheduling point the thread stopped at, until the step is recorded. */
     @Nullable String label;
+    /** Whether {@link #label} names a toolkit operation ({@code Channel[orders].send}), not a user point. */
+    boolean toolkitPoint;
     /** PCT priority. */
     int priority;
+    /** Whether the thread is in a timed park on virtual time; touched on the carrier only. */
+    boolean timed;
+    /** Virtual-time deadline of that park (a {@code nanoTime} value: compare by subtraction). */
+    long wakeAt;
+    /** Registration order of that timed park: ties at one instant wake in this order (all at once). */
+    long timerSeq;
 
     Controlled(Run run, int index, String name) {
         this.run = run;

@@ -1,5 +1,7 @@
 package dev.fearless.test;
 
+import dev.fearless.internal.SchedulingPoints;
+import dev.fearless.internal.TimeSource;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,10 +31,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #threadFactory()} from a controlled thread is controlled too (pass the factory to
  * {@code Scope.builder().threadFactory(..)} or {@code VirtualExecutor.builder().threadFactory(..)}).
  * A controlled thread runs until it parks (a lock, a condition, a channel, a join), yields, reaches
- * {@link #point(String)} or ends; then the strategy picks the next runnable thread. An uncontended
- * lock, a handle access or an unpark does not end a step: put a {@link #point(String)} between two
- * such operations for the explorer to interleave them. Sleeps, timed
- * waits, I/O, contended {@code synchronized} monitors and threads made any other way are not
+ * {@link #point(String)} or ends; then the strategy picks the next runnable thread. Fearless
+ * operations are scheduling points too: taking or releasing an {@code OrderedLock} (and so every
+ * handle access), a channel send or receive, a scope's fork and join. A plain field access, a JDK
+ * lock taken uncontended or an unpark does not end a step: put a {@link #point(String)} between two
+ * such operations for the explorer to interleave them. The deadlines and timeouts of Fearless
+ * primitives (scope deadlines and timers, timed channel and lock operations, {@code Select}
+ * timeouts, {@code Bridge.await(stage, timeout)}) run on virtual time: when no controlled thread
+ * can run, time jumps to the earliest deadline. {@code Thread.sleep}, the JDK's own timed waits,
+ * I/O, contended {@code synchronized} monitors and threads made any other way are not
  * controlled: their wake-ups are waited for in wall time and reported.
  *
  * <p>Only one exploration runs at a time in a JVM; others wait. The test JVM needs
@@ -53,6 +60,17 @@ public final class Explorer {
             return Thread.ofVirtual().unstarted(task);
         }
         return caller.run.newThread(task, null);
+    };
+
+    /** A toolkit operation about to run in a controlled thread: a scheduling point labelled with it. */
+    private static final SchedulingPoints.Hook TOOLKIT_POINTS = (primitive, name, operation) -> {
+        Controlled current = Run.current();
+        if (current == null || current.run.finished) {
+            return;
+        }
+        current.label = primitive + "[" + name + "]." + operation;
+        current.toolkitPoint = true;
+        Thread.yield();
     };
 
     private Explorer() {}
@@ -102,6 +120,8 @@ public final class Explorer {
         Engine engine = new Engine(effective, scenario);
         active++;
         ToolkitSpin.requestOff();
+        TimeSource.install(VirtualClock.INSTANCE);   // toolkit deadlines and timeouts run on virtual time
+        SchedulingPoints.install(TOOLKIT_POINTS);     // and toolkit operations are scheduling points
         try {
             Thread driver = Thread.ofPlatform().daemon().name("fearless-explorer").unstarted(engine);
             driver.start();
@@ -126,6 +146,8 @@ public final class Explorer {
             }
             return Objects.requireNonNull(engine.result());
         } finally {
+            SchedulingPoints.install(null);
+            TimeSource.install(null);
             active--;
             EXCLUSIVE.unlock();
         }

@@ -61,6 +61,11 @@ final class Run {
     @Nullable Outcome outcome;
     private int alive;
     private int runLength;
+    /** Virtual time: what the clock read when the schedule began, and how far it has advanced since. */
+    private final long baseNanos = System.nanoTime();
+    private final java.time.Instant baseInstant = java.time.Instant.now();
+    private long elapsedNanos;
+    private long timers;
 
     /** Whether parks are described from the thread's stack (costly: used to re-run a reported schedule). */
     private final boolean verbose;
@@ -122,6 +127,70 @@ final class Run {
         }
     }
 
+    /** The virtual clock of this schedule, as {@link System#nanoTime()}. */
+    long nanoTime() {
+        return baseNanos + elapsedNanos;
+    }
+
+    /** The virtual clock of this schedule, as {@link java.time.Instant#now()}. */
+    java.time.Instant now() {
+        return baseInstant.plusNanos(elapsedNanos);
+    }
+
+    /**
+     * A timed park of a controlled thread: registers a virtual timer and parks untimed, so that
+     * the thread waits inside the model; {@link #fireTimers()} wakes it when its time comes.
+     */
+    void parkNanos(Controlled thread, Object blocker, long nanos) {
+        long now = nanoTime();
+        thread.wakeAt = now + Math.min(nanos, dev.fearless.internal.Durations.MAX_NANOS);
+        thread.timerSeq = timers++;
+        thread.timed = true;
+        try {
+            LockSupport.park(blocker);
+        } finally {
+            thread.timed = false;
+        }
+    }
+
+    /**
+     * No controlled thread can run: advances virtual time to the earliest pending timed park and
+     * wakes every thread whose timer is due then (ties become runnable together, so the strategy
+     * decides their order). Returns false when no timer is pending.
+     */
+    private boolean fireTimers() {
+        long earliest = Long.MAX_VALUE;
+        boolean any = false;
+        for (Controlled thread : threads) {
+            if (thread.timed && thread.started && !thread.done && !thread.ready) {
+                if (!any || thread.wakeAt - earliest < 0L) {
+                    earliest = thread.wakeAt;
+                }
+                any = true;
+            }
+        }
+        if (!any) {
+            return false;
+        }
+        List<Controlled> due = new ArrayList<>();
+        for (Controlled thread : threads) {
+            if (thread.timed && thread.started && !thread.done && !thread.ready && thread.wakeAt == earliest) {
+                due.add(thread);
+            }
+        }
+        due.sort(java.util.Comparator.comparingLong(thread -> thread.timerSeq));
+        if (earliest - nanoTime() > 0L) {
+            elapsedNanos = earliest - baseNanos;
+        }
+        for (Controlled thread : due) {
+            thread.timed = false;
+            trace.add(new Step(thread.name, "timed wait ends at virtual time +"
+                    + java.time.Duration.ofNanos(elapsedNanos), false, false));
+            LockSupport.unpark(thread.thread()); // on the driver: submit marks it ready
+        }
+        return true;
+    }
+
     /** Runs the scenario under this schedule to its end, or to its first failure. */
     void execute(Scenario scenario) {
         Thread main = newThread(() -> {
@@ -139,6 +208,9 @@ final class Run {
             while (outcome == null) {
                 drainForeign();
                 collectReady();
+                if (ready.isEmpty() && fireTimers()) {
+                    continue;
+                }
                 if (ready.isEmpty()) {
                     if (alive == 0 || !waitOutside()) {
                         break;
@@ -209,8 +281,9 @@ final class Run {
             alive--;
             event = "ends";
         } else if (next.label != null) {
-            event = "point \"" + next.label + "\"";
+            event = next.toolkitPoint ? next.label : "point \"" + next.label + "\"";
             next.label = null;
+            next.toolkitPoint = false;
         } else if (next.ready) {
             event = "yields";
         } else {

@@ -13,7 +13,7 @@ final class Stacks {
                 || type.startsWith("dev.fearless.handle.") || type.startsWith("dev.fearless.lock.")
                 || type.startsWith("dev.fearless.bridge.") || type.startsWith("dev.fearless.telemetry.")
                 || type.startsWith("dev.fearless.internal.") || type.equals(Explorer.class.getName())
-                || type.startsWith(Run.class.getName());
+                || type.startsWith(Run.class.getName()) || type.equals(VirtualClock.class.getName());
     }
 
     /** The first frame of user code, such as {@code Test.lambda$x$1(Test.java:42)}. */
@@ -30,11 +30,21 @@ final class Stacks {
     /** The library call that user code made, such as {@code ReentrantLock.lock}. */
     static String operation(StackTraceElement[] stack) {
         StackTraceElement call = null;
+        StackTraceElement toolkit = null;           // for a thread with no user frame (a scope's deadline thread)
+        boolean user = false;
         for (StackTraceElement frame : stack) {
             if (!library(frame.getClassName())) {
+                user = true;
                 break;
             }
             call = frame;
+            if (frame.getClassName().startsWith("dev.fearless.") && !frame.getClassName().startsWith("dev.fearless.internal.")
+                    && !frame.getClassName().startsWith("dev.fearless.test.") && !frame.getClassName().contains("$$Lambda")) {
+                toolkit = frame;
+            }
+        }
+        if (!user && toolkit != null) {
+            call = toolkit;
         }
         if (call == null) {
             return stack.length == 0 ? "?" : shortName(stack[0].getClassName()) + "." + stack[0].getMethodName();

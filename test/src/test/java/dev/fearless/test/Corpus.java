@@ -8,6 +8,7 @@ import dev.fearless.lock.OrderedLock;
 import dev.fearless.scope.Policy;
 import dev.fearless.scope.Scope;
 import dev.fearless.scope.Task;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -76,7 +77,9 @@ final class Corpus {
                 new Bug("custom Policy with a race (first n results)", ExplorationFailure.Kind.FAILED,
                         () -> racyPolicy(false), () -> racyPolicy(true)),
                 new Bug("expiry deadline fires between check and use", ExplorationFailure.Kind.FAILED,
-                        () -> expiry(false), () -> expiry(true)));
+                        () -> expiry(false), () -> expiry(true)),
+                new Bug("scope deadline fires between reserve and commit", ExplorationFailure.Kind.FAILED,
+                        () -> deadlineBetweenSteps(false), () -> deadlineBetweenSteps(true)));
     }
 
     // ---- helpers ----
@@ -694,6 +697,43 @@ final class Corpus {
             check(token != null, "the token expired between the check and the use");
         });
         joinAll(deadline, user);
+    }
+
+    /**
+     * A real Scope deadline (virtual time under the explorer) that cancels a checkout between its
+     * two steps: it reserved stock and waits for the payment, which the gateway sends exactly when
+     * the deadline passes. If the deadline wins, the cancelled checkout never releases its
+     * reservation. The fix releases it when the wait is interrupted.
+     */
+    static void deadlineBetweenSteps(boolean fixed) throws InterruptedException {
+        Channel<String> payments = Channel.rendezvous("payments");
+        java.util.concurrent.atomic.AtomicInteger reserved = new java.util.concurrent.atomic.AtomicInteger();
+        Duration limit = Duration.ofMillis(20);
+        try (var scope = Scope.builder().threadFactory(Explorer.threadFactory()).timeout(limit).open()) {
+            scope.fork(() -> {                      // checkout: reserve, wait for the payment, commit
+                reserved.incrementAndGet();
+                try {
+                    payments.receive();
+                } catch (InterruptedException cancelled) {
+                    if (fixed) {
+                        reserved.decrementAndGet(); // the fix: a cancelled checkout gives its stock back
+                    }
+                    throw cancelled;
+                }
+                reserved.decrementAndGet();         // committed: the stock is sold
+                return null;
+            });
+            scope.fork(() -> {                      // the gateway answers after as long as the deadline
+                Channel.<String>rendezvous("gateway").tryReceive(limit);
+                payments.trySend("paid");
+                return null;
+            });
+            scope.join();
+        } catch (dev.fearless.scope.ScopeTimeoutException expired) {
+            // a cancelled order is fine; stock held by nobody is not
+        }
+        check(reserved.get() == 0, "the deadline cancelled the checkout between reserve and commit:"
+                + " its reservation leaked");
     }
 
     static void channelOrder(boolean fixed) throws InterruptedException {

@@ -28,7 +28,11 @@ class CorpusStatsTest {
         StringBuilder table = new StringBuilder();
         table.append("| bug | RANDOM | PCT (d=3) | EXHAUSTIVE (pb=2) | plain runs failing of 1000 | replays identical |\n");
         table.append("|---|---|---|---|---|---|\n");
+        String only = System.getProperty("fearless.corpus.only", ""); // measure only the bugs whose name contains it
         for (Corpus.Bug bug : Corpus.all()) {
+            if (!bug.name().contains(only)) {
+                continue;
+            }
             ExplorationFailure random = firstFailure(ExploreOptions.defaults().strategy(Strategy.RANDOM), bug);
             ExplorationFailure pct = firstFailure(ExploreOptions.defaults().strategy(Strategy.PCT).depth(3), bug);
             ExplorationFailure exhaustive = firstFailure(ExploreOptions.defaults().strategy(Strategy.EXHAUSTIVE)

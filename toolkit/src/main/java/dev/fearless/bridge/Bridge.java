@@ -1,6 +1,7 @@
 package dev.fearless.bridge;
 
 import dev.fearless.internal.Durations;
+import dev.fearless.internal.TimeSource;
 import dev.fearless.scope.Scope;
 import dev.fearless.scope.Task.CancelHook;
 import dev.fearless.tracking.Tracking;
@@ -13,8 +14,10 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -116,6 +119,28 @@ public final class Bridge {
     }
 
     /**
+     * Runs {@code task} like {@link #async(Callable)}, on a new thread of {@code threadFactory}
+     * (platform threads, or the controlled threads of a schedule explorer). The task is counted
+     * and reported as one of the shared {@code "async"} executor's.
+     *
+     * <pre>{@code
+     * CompletableFuture<Report> report = Bridge.async(() -> reports.render(id),
+     *         Thread.ofPlatform().name("render-", 0).factory());
+     * }</pre>
+     *
+     * @param task the blocking code to run
+     * @param threadFactory makes the task's thread; it must return it unstarted
+     * @param <T> the result type
+     * @return the task's future
+     * @throws NullPointerException if an argument is null
+     * @throws TaskRejectedException if the factory returned null or a started thread, or threw
+     *     (its exception is the cause)
+     */
+    public static <T> CompletableFuture<T> async(Callable<T> task, ThreadFactory threadFactory) {
+        return Shared.ASYNC.submitOn(task, threadFactory);
+    }
+
+    /**
      * Blocks until {@code stage} completes and returns its value. If the waiting thread is
      * interrupted, the stage is <a href="#cancelling">cancelled</a> and
      * {@code InterruptedException} is thrown. A stage already complete returns at once, even when
@@ -185,7 +210,7 @@ public final class Bridge {
         CompletableFuture<T> view = view(stage);
         Tracking.Wait tracked = Tracking.enabled() && !view.isDone() ? Tracking.stage(stage, view) : null;
         try {
-            return view.get(nanos, TimeUnit.NANOSECONDS);
+            return TimeSource.replaced() ? getThroughTimeSource(view, nanos) : view.get(nanos, TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             throw unwrap(e);
         } catch (InterruptedException e) {
@@ -271,6 +296,27 @@ public final class Bridge {
                 hook.close();
             }
         }
+    }
+
+    /** A timed get whose wait parks through the time source (virtual time), unparked on completion. */
+    private static <T> T getThroughTimeSource(CompletableFuture<T> view, long nanos)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        if (!view.isDone() && nanos > 0L) {
+            Thread waiter = Thread.currentThread();
+            view.whenComplete((value, failure) -> LockSupport.unpark(waiter));
+            long deadline = Durations.deadline(TimeSource.nanoTime(), nanos);
+            while (!view.isDone()) {
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+                long remaining = deadline - TimeSource.nanoTime();
+                if (remaining <= 0L) {
+                    break;
+                }
+                TimeSource.parkNanos(view, remaining);
+            }
+        }
+        return view.get(0L, TimeUnit.NANOSECONDS); // done: its outcome; else TimeoutException
     }
 
     private static <T> CompletableFuture<T> view(CompletionStage<T> stage) {

@@ -4,6 +4,7 @@ import dev.fearless.channel.Channel;
 import dev.fearless.channel.ChannelDone;
 import dev.fearless.channel.ChannelError;
 import dev.fearless.channel.ChannelResult;
+import dev.fearless.internal.TimeSource;
 import java.util.Objects;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ThreadFactory;
@@ -232,7 +233,7 @@ final class ChannelPublisher<E> implements Flow.Publisher<E> {
                     return true;
                 }
                 // The channel has no closure callback: an idle subscription looks again, backing off.
-                LockSupport.parkNanos(this, idleNanos);
+                TimeSource.parkNanos(this, idleNanos); // virtual time under the explorer
                 idleNanos = Math.min(idleNanos * 2, MAX_IDLE_NANOS);
             }
         }

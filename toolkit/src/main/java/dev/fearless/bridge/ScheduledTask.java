@@ -1,6 +1,7 @@
 package dev.fearless.bridge;
 
 import dev.fearless.context.ContextSnapshot;
+import dev.fearless.internal.TimeSource;
 import dev.fearless.telemetry.Outcome;
 import dev.fearless.telemetry.TelemetryListener;
 import dev.fearless.telemetry.Telemetry;
@@ -101,7 +102,7 @@ final class ScheduledTask<V> extends CompletableFuture<V> implements ScheduledFu
         thread = Thread.currentThread();
         try {
             while (sleepUntilDue() && runOnce()) {
-                due = nextDue(period, due, System.nanoTime());
+                due = nextDue(period, due, TimeSource.nanoTime());
             }
         } finally {
             executor.timerEnded(this);
@@ -117,11 +118,11 @@ final class ScheduledTask<V> extends CompletableFuture<V> implements ScheduledFu
             if (isDone() || state == WITHDRAWN) {
                 return false;
             }
-            long remaining = due - System.nanoTime();
+            long remaining = due - TimeSource.nanoTime();
             if (remaining <= 0) {
                 return true;
             }
-            LockSupport.parkNanos(this, remaining);
+            TimeSource.parkNanos(this, remaining);
         }
     }
 
@@ -252,7 +253,7 @@ final class ScheduledTask<V> extends CompletableFuture<V> implements ScheduledFu
 
     @Override
     public long getDelay(TimeUnit unit) {
-        return unit.convert(due - System.nanoTime(), TimeUnit.NANOSECONDS);
+        return unit.convert(due - TimeSource.nanoTime(), TimeUnit.NANOSECONDS);
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.fearless.context.ContextSnapshot;
 import dev.fearless.internal.Durations;
 import dev.fearless.internal.Names;
 import dev.fearless.internal.Threads;
+import dev.fearless.internal.TimeSource;
 import dev.fearless.telemetry.ExecutorState;
 import dev.fearless.telemetry.Outcome;
 import dev.fearless.telemetry.Telemetry;
@@ -337,6 +338,44 @@ public final class VirtualExecutor extends AbstractExecutorService implements Sc
         ExecutorTask task = new ExecutorTask(this, future, capture(listener), listener == null ? 0L : System.nanoTime());
         future.bind(task);
         admit(task, listener);
+        return future;
+    }
+
+    /**
+     * Runs {@code task} like {@link #submit(Callable)} but on a new thread of {@code factory}, for
+     * {@link Bridge#async(Callable, ThreadFactory)}: counted and reported as this executor's task.
+     * Only for an unlimited executor that is never shut down (Bridge's shared one): the thread is
+     * not one of the inner executor's, so termination would not wait for it.
+     */
+    <T> CompletableFuture<T> submitOn(Callable<T> task, ThreadFactory factory) {
+        Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(factory, "threadFactory");
+        TaskFuture<T> future = new TaskFuture<>(task, task);
+        TelemetryListener listener = Telemetry.listener();
+        ExecutorTask accepted = new ExecutorTask(this, future, capture(listener), listener == null ? 0L : System.nanoTime());
+        future.bind(accepted);
+        submitted.increment(); // before the task can end, as in admit
+        try {
+            Gate gate = new Gate(accepted);
+            Thread thread = factory.newThread(gate);
+            if (thread == null) {
+                throw new IllegalStateException("the thread factory " + factory + " returned null");
+            }
+            gate.open(factory, thread);
+            thread.start();
+        } catch (Throwable refused) {
+            submitted.decrement();
+            rejected.increment();
+            if (listener != null) {
+                listener.executorRejected(name);
+            }
+            throw new TaskRejectedException("Executor '" + name + "' rejected a task submitted by " + Threads.current()
+                    + ": the thread factory " + factory + " could not start a thread: " + refused, name, limit(),
+                    policy, TaskRejectedException.Reason.NO_THREAD, refused);
+        }
+        if (listener != null) {
+            listener.executorSubmitted(name);
+        }
         return future;
     }
 
@@ -727,7 +766,7 @@ public final class VirtualExecutor extends AbstractExecutorService implements Sc
         }
         long delayNanos = Math.clamp(unit.toNanos(delay), 0L, Durations.MAX_NANOS); // zero or negative: at once
         ScheduledTask<V> timer = new ScheduledTask<>(this, callable, submittedForm, capture(listener),
-                System.nanoTime() + delayNanos, period);
+                TimeSource.nanoTime() + delayNanos, period);
         timers.add(timer);
         if (isShutdown()) {
             timers.remove(timer);

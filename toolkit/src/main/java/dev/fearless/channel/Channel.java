@@ -3,7 +3,9 @@ package dev.fearless.channel;
 import dev.fearless.internal.Bound;
 import dev.fearless.internal.Durations;
 import dev.fearless.internal.Names;
+import dev.fearless.internal.SchedulingPoints;
 import dev.fearless.internal.Threads;
+import dev.fearless.internal.TimeSource;
 import dev.fearless.telemetry.ChannelState;
 import dev.fearless.telemetry.ChannelTelemetry;
 import dev.fearless.telemetry.Outcome;
@@ -556,6 +558,7 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
      * @throws NullPointerException if {@code element} is null
      */
     public void send(E element) throws InterruptedException {
+        SchedulingPoints.before("Channel", name, "send");
         Object result = sendBlocking(element);
         if (result != Signal.SENT) {
             throw undeliveredOnFailure(element, closedException(closedResult(result), "send"));
@@ -608,6 +611,7 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
      * @throws NullPointerException if {@code element} is null
      */
     public boolean trySend(E element) {
+        SchedulingPoints.before("Channel", name, "trySend");
         return sentOrThrow(sendNow(element));
     }
 
@@ -626,6 +630,7 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
      * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public boolean trySend(E element, Duration timeout) throws InterruptedException {
+        SchedulingPoints.before("Channel", name, "trySend");
         return sentOrThrow(doSend(element, Durations.toNanosSaturated(timeout)));
     }
 
@@ -742,6 +747,7 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
      * @throws ChannelErrorException if the channel is in error
      */
     public E receive() throws InterruptedException {
+        SchedulingPoints.before("Channel", name, "receive");
         Object result = doReceive(FOREVER);
         if (result instanceof ChannelClosed<?>) {
             throw closedException(closedResult(result), "receive");
@@ -783,6 +789,7 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
      * @throws ChannelErrorException if the channel is in error
      */
     public Optional<E> tryReceive() {
+        SchedulingPoints.before("Channel", name, "tryReceive");
         return receivedOrThrow(receiveNow());
     }
 
@@ -800,6 +807,7 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
      * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public Optional<E> tryReceive(Duration timeout) throws InterruptedException {
+        SchedulingPoints.before("Channel", name, "tryReceive");
         return receivedOrThrow(doReceive(Durations.toNanosSaturated(timeout)));
     }
 
@@ -905,7 +913,7 @@ public final class Channel<E> implements Iterable<E>, ChannelState {
             throws InterruptedException {
         boolean send = queue == senders;
         TelemetryListener listener = Telemetry.listener();
-        long start = listener != null || timeoutNanos != FOREVER ? System.nanoTime() : 0L;
+        long start = listener != null || timeoutNanos != FOREVER ? TimeSource.nanoTime() : 0L;
         Tracking.Wait wait = Tracking.enabled() ? Tracking.channel(send, this) : null;
         int state = waiter.await(spin, deadline(start, timeoutNanos));
         Tracking.end(wait);                          // structure tracking; await returns, never throws

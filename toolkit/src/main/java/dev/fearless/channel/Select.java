@@ -1,6 +1,7 @@
 package dev.fearless.channel;
 
 import dev.fearless.internal.Durations;
+import dev.fearless.internal.TimeSource;
 import dev.fearless.telemetry.Telemetry;
 import dev.fearless.telemetry.TelemetryListener;
 import dev.fearless.tracking.Tracking;
@@ -371,11 +372,11 @@ public final class Select {
             if (!waited) {
                 waited = true;
                 if (listener != null || timeoutNanos != Channel.FOREVER) {
-                    start = System.nanoTime();
+                    start = TimeSource.nanoTime();
                 }
                 deadline = Channel.deadline(start, timeoutNanos);
             }
-            if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0L) {
+            if (deadline != Long.MAX_VALUE && TimeSource.nanoTime() - deadline >= 0L) {
                 return fallen(Objects.requireNonNull(fallback));
             }
             // 2. register a node on every channel, then wait to be claimed

@@ -1,5 +1,6 @@
 package dev.fearless.channel;
 
+import dev.fearless.internal.TimeSource;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
@@ -138,7 +139,7 @@ class Waiter {
      *
      * @param spin whether spinning first is worthwhile (the channel allows it, see
      *     {@code Channel.Builder.spinning}, and the node was first in its queue)
-     * @param deadline the {@link System#nanoTime()} deadline, or {@code Long.MAX_VALUE} for none
+     * @param deadline the {@link TimeSource#nanoTime()} deadline, or {@code Long.MAX_VALUE} for none
      * @return the terminal state, or {@link #INTERRUPTED} or {@link #TIMED_OUT} with the state
      *     unchanged (the caller must then claim {@link #CANCELLED} itself, or find it claimed)
      */
@@ -175,14 +176,14 @@ class Waiter {
             } else if (deadline == Long.MAX_VALUE) {
                 LockSupport.park(this);
             } else {
-                long nanos = deadline - System.nanoTime();
+                long nanos = deadline - TimeSource.nanoTime();
                 if (nanos <= 0L) {
                     return TIMED_OUT;
                 }
-                if (nanos < SPIN_FOR_TIMEOUT_THRESHOLD) {
+                if (nanos < SPIN_FOR_TIMEOUT_THRESHOLD && !TimeSource.replaced()) { // virtual time passes only in parks
                     Thread.onSpinWait();
                 } else {
-                    LockSupport.parkNanos(this, nanos);
+                    TimeSource.parkNanos(this, nanos);
                 }
             }
         }

@@ -1,6 +1,8 @@
 /**
- * Helpers shared by every package of the toolkit: timeout conversion, name checks and thread
- * descriptions for messages. Not exported; nothing here is API.
+ * Helpers shared by every package of the toolkit: timeout conversion, name checks, thread
+ * descriptions for messages, the time source every deadline reads and the scheduling-point hook.
+ * Exported only to {@code dev.fearless.test} (the schedule explorer installs virtual time and
+ * scheduling points); nothing here is API.
  */
 @NullMarked
 package dev.fearless.internal;

@@ -1,6 +1,7 @@
 package dev.fearless.lock;
 
 import dev.fearless.internal.Durations;
+import dev.fearless.internal.TimeSource;
 import dev.fearless.telemetry.LockTelemetry;
 import dev.fearless.telemetry.Outcome;
 import dev.fearless.telemetry.Telemetry;
@@ -372,7 +373,7 @@ public final class Locks {
         Objects.requireNonNull(strategy, "strategy");
         long nanos = Durations.toNanosSaturated(timeout);
         RankedLock[] set = normalize(locks);
-        return Optional.ofNullable(acquire(strategy, set, TIMED, Durations.deadline(System.nanoTime(), nanos)));
+        return Optional.ofNullable(acquire(strategy, set, TIMED, Durations.deadline(TimeSource.nanoTime(), nanos)));
     }
 
     // ------------------------------------------------------------------ arguments
@@ -523,7 +524,7 @@ public final class Locks {
             case UNINTERRUPTIBLE -> lock.waitUninterruptibly();
             case INTERRUPTIBLE -> lock.waitInterruptibly();
             default -> {
-                long remaining = deadline - System.nanoTime();
+                long remaining = deadline - TimeSource.nanoTime();
                 if (remaining <= 0 || !lock.waitNanos(remaining)) {
                     return TIMED_OUT;
                 }

@@ -1,6 +1,8 @@
 package dev.fearless.lock;
 
 import dev.fearless.internal.Durations;
+import dev.fearless.internal.SchedulingPoints;
+import dev.fearless.internal.TimeSource;
 import dev.fearless.telemetry.LockTelemetry;
 import dev.fearless.telemetry.Outcome;
 import dev.fearless.telemetry.Telemetry;
@@ -196,6 +198,7 @@ public abstract sealed class RankedLock implements Lock
      */
     @Override
     public final void lock() {
+        SchedulingPoints.before("Lock", ranking.telemetryName, "lock");
         ThreadHolds holds = LockGraph.enabled ? LockGraph.beforeAcquire(this, true) : null;
         TelemetryListener listener = Telemetry.listener();
         if (listener != null) {
@@ -227,6 +230,7 @@ public abstract sealed class RankedLock implements Lock
      */
     @Override
     public final void lockInterruptibly() throws InterruptedException {
+        SchedulingPoints.before("Lock", ranking.telemetryName, "lock");
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
@@ -265,6 +269,7 @@ public abstract sealed class RankedLock implements Lock
      */
     @Override
     public final boolean tryLock() {
+        SchedulingPoints.before("Lock", ranking.telemetryName, "tryLock");
         ThreadHolds holds = LockGraph.enabled ? LockGraph.beforeAcquire(this, false) : null;
         if (!tryAcquire()) {
             return false;
@@ -295,6 +300,7 @@ public abstract sealed class RankedLock implements Lock
      */
     @Override
     public final boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
+        SchedulingPoints.before("Lock", ranking.telemetryName, "tryLock");
         Objects.requireNonNull(unit, "unit");
         if (Thread.interrupted()) {
             throw new InterruptedException();
@@ -344,6 +350,7 @@ public abstract sealed class RankedLock implements Lock
      */
     @Override
     public final void unlock() {
+        SchedulingPoints.before("Lock", ranking.telemetryName, "unlock");
         if (LockGraph.enabled || Telemetry.listener() != null || Tracking.enabled()) {
             unlockObserved();
         } else {
@@ -454,9 +461,35 @@ public abstract sealed class RankedLock implements Lock
         Thread me = Thread.currentThread();
         WAITING.put(me, this);
         try {
-            return tryAcquireNanos(nanos);
+            return TimeSource.replaced() ? pollNanos(nanos) : tryAcquireNanos(nanos);
         } finally {
             WAITING.remove(me);
         }
     }
+
+    /**
+     * The timed wait under a replaced clock (virtual time): the AQS queue parks with its own
+     * clock, so poll instead, parking through the time source with a doubling interval (a
+     * release does not wake a poller; a wait of minutes takes a few dozen polls).
+     */
+    private boolean pollNanos(long nanos) throws InterruptedException {
+        long deadline = Durations.deadline(TimeSource.nanoTime(), nanos);
+        long interval = POLL_FIRST_NANOS;
+        for (;;) {
+            if (tryAcquire()) {
+                return true;
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            long remaining = deadline - TimeSource.nanoTime();
+            if (remaining <= 0) {
+                return false;
+            }
+            TimeSource.parkNanos(this, Math.min(remaining, interval));
+            interval = Math.min(interval << 1, Durations.MAX_NANOS);
+        }
+    }
+
+    private static final long POLL_FIRST_NANOS = 1_000_000L;
 }

@@ -6,6 +6,8 @@ import dev.fearless.context.ContextPropagation;
 import dev.fearless.context.ContextPropagator;
 import dev.fearless.internal.Durations;
 import dev.fearless.internal.Names;
+import dev.fearless.internal.SchedulingPoints;
+import dev.fearless.internal.TimeSource;
 import dev.fearless.telemetry.Outcome;
 import dev.fearless.telemetry.Telemetry;
 import dev.fearless.telemetry.TelemetryListener;
@@ -19,12 +21,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
@@ -196,7 +195,9 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      * the list calling ScopeTask.cancel0 (state CAS, interrupt, hooks). join() sets JOINED with the
      * same word, so "did the deadline/cancel happen before join completed" is decided by one CAS.
      * The deadline is enforced by the owner while it waits in join() (parkNanos) and, for an owner
-     * that is elsewhere, by one task on ForkJoinPool.commonPool()'s delay scheduler.
+     * that is elsewhere, by one deadline thread of the scope's own factory (so a test's factory
+     * sees it), parked until the deadline or until close() unparks and joins it. Both read and
+     * wait through TimeSource, so a schedule explorer can run them on virtual time.
      *
      * Limit. maxConcurrency is a fair Semaphore. A REJECT fork takes its permit with tryAcquire before
      * calling the factory (given back on every path that does not start the thread); a WAIT task
@@ -281,7 +282,8 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
     private volatile int waiting;                     // tasks parked for a permit of maxConcurrency
 
     // owner-only fields
-    private @Nullable ScheduledFuture<?> timer;
+    /** Enforces the deadline while the owner is not in join(); set once it was checked unstarted. */
+    private volatile @Nullable Thread deadlineThread;
     private boolean joinInterrupted;
     private boolean ownerForked;
     private boolean threadsJoined;
@@ -302,7 +304,7 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
         this.rejectWhenFull = builder.whenFull == WhenFull.REJECT;
         this.permits = builder.maxConcurrency == 0 ? null : new Semaphore(builder.maxConcurrency, true);
         TelemetryListener listener = Telemetry.listener();
-        long now = builder.timeout != null || builder.deadline != null || listener != null ? System.nanoTime() : 0L;
+        long now = builder.timeout != null || builder.deadline != null || listener != null ? TimeSource.nanoTime() : 0L;
         this.openNanos = listener != null ? now : 0L;
         if (builder.timeout != null) {
             hasDeadline = true;
@@ -310,7 +312,7 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
             deadlineText = "timeout " + builder.timeout;
         } else if (builder.deadline != null) {
             hasDeadline = true;
-            deadlineNanos = now + Durations.clampNanos(Duration.between(Instant.now(), builder.deadline));
+            deadlineNanos = now + Durations.clampNanos(Duration.between(TimeSource.now(), builder.deadline));
             deadlineText = "deadline " + builder.deadline;
         } else {
             hasDeadline = false;
@@ -326,6 +328,17 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
     private static <T extends @Nullable Object, R extends @Nullable Object> Scope<T, R> open(
             Builder<T, R> builder, Policy<T, R> policy) {
         Scope<T, R> scope = new Scope<>(builder, policy);
+        Thread deadline = null;
+        if (scope.hasDeadline && scope.deadlineNanos - TimeSource.nanoTime() > 0) { // none for an expired one
+            try {                                    // user code (the factory): before anything else happens
+                deadline = scope.newDeadlineThread();
+            } catch (Throwable failure) {
+                if (policy instanceof Policies.BuiltIn<?, ?> builtIn) {
+                    builtIn.unbind(scope);
+                }
+                throw failure;
+            }
+        }
         TelemetryListener listener = Telemetry.listener();
         if (listener != null) {
             try {                                    // user code: before the scope is reachable from anywhere
@@ -344,11 +357,18 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
             Tracking.opened(view);
         }
         if (scope.hasDeadline) {
-            long remaining = scope.deadlineNanos - System.nanoTime();
-            if (remaining <= 0) {
+            long remaining = scope.deadlineNanos - TimeSource.nanoTime();
+            if (remaining <= 0 || deadline == null) {
+                scope.deadlineThread = null;         // never started
                 scope.cancel(BY_DEADLINE);
             } else {
-                scope.timer = ForkJoinPool.commonPool().schedule(scope::expire, remaining, TimeUnit.NANOSECONDS);
+                try {
+                    deadline.start();
+                } catch (Throwable failure) {   // no thread (OutOfMemoryError): open fails, nothing stays open
+                    scope.deadlineThread = null;
+                    scope.closeQuietly();
+                    throw failure;
+                }
             }
         }
         return scope;
@@ -439,6 +459,7 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      *     {@link WhenFull#REJECT}
      */
     public <U extends T> Task<U> fork(Callable<? extends U> task) {
+        SchedulingPoints.before("Scope", telemetryName, "fork");
         Objects.requireNonNull(task, "task");
         return forkBody(task, false);
     }
@@ -896,6 +917,7 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      * @throws ScopeClosedException if the scope is closed
      */
     public R join() throws InterruptedException {
+        SchedulingPoints.before("Scope", telemetryName, "join");
         Thread current = checkOwner("join()");
         long s = state;
         if ((s & CLOSED) != 0) {
@@ -1005,12 +1027,12 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
                 continue;
             }
             if (hasDeadline && (s & (REASON_MASK | STOPPING)) == 0) {
-                long remaining = deadlineNanos - System.nanoTime();
+                long remaining = deadlineNanos - TimeSource.nanoTime();
                 if (remaining <= 0) {
                     cancel(BY_DEADLINE);
                     continue;
                 }
-                LockSupport.parkNanos(this, remaining);
+                TimeSource.parkNanos(this, remaining);
             } else {
                 LockSupport.park(this);
             }
@@ -1049,6 +1071,19 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
         if (interrupted) {
             owner.interrupt();
         }
+    }
+
+    /** Joins {@code thread}, ignoring interrupts; returns whether one came (the caller sets it again). */
+    private static boolean joinUninterruptibly(Thread thread) {
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        return interrupted;
     }
 
     // ------------------------------------------------------------------ cancelling
@@ -1094,8 +1129,36 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
         WAITING_COUNT.getAndAdd(this, delta);
     }
 
-    private void expire() {
-        cancel(BY_DEADLINE);
+    /** An unstarted thread of the scope's factory that will cancel the scope at its deadline. */
+    private Thread newDeadlineThread() {
+        Thread thread = threadFactory.newThread(this::awaitDeadline);
+        if (thread == null) {
+            throw new IllegalStateException("the thread factory " + threadFactory + " returned null for the deadline"
+                    + " of " + this + "; a scope's ThreadFactory must always create a thread");
+        }
+        Thread.State threadState = thread.getState();
+        if (threadState != Thread.State.NEW) {
+            throw new IllegalStateException("the thread factory " + threadFactory + " returned " + describe(thread)
+                    + " in state " + threadState + " for the deadline of " + this + ", but a ThreadFactory must"
+                    + " return a new, unstarted thread");
+        }
+        deadlineThread = thread;                     // the body runs only once this check passed
+        return thread;
+    }
+
+    /** The deadline thread's body: sleeps until the deadline, then cancels, unless join or close came first. */
+    private void awaitDeadline() {
+        if (deadlineThread != Thread.currentThread()) {
+            return;                                  // started by its factory before the check: not ours
+        }
+        while ((state & (REASON_MASK | JOINED | CLOSED | STOPPING)) == 0) {
+            long remaining = deadlineNanos - TimeSource.nanoTime();
+            if (remaining <= 0) {
+                cancel(BY_DEADLINE);
+                return;
+            }
+            TimeSource.parkNanos(this, remaining);
+        }
     }
 
     private boolean cancel(int reason) {
@@ -1163,10 +1226,11 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
             throw new AssertionError(impossible);
         }
         awaitThreadExits();
-        ScheduledFuture<?> pending = timer;
-        if (pending != null) {
-            pending.cancel(false);
-            timer = null;
+        Thread pending = deadlineThread;
+        if (pending != null) {                       // CLOSED is set: it ends when it wakes
+            deadlineThread = null;
+            LockSupport.unpark(pending);
+            interrupted |= joinUninterruptibly(pending);
         }
         if (innermost() == this) {                   // always, unless the thread's scope stack was bypassed
             setInnermost(enclosing);
@@ -1368,10 +1432,31 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      */
     public static <V extends @Nullable Object> List<V> all(List<? extends Callable<? extends V>> tasks)
             throws InterruptedException {
-        return all(tasks, null);
+        return allOn(tasks, null);
     }
 
-    static <V extends @Nullable Object> List<V> all(List<? extends Callable<? extends V>> tasks,
+    /**
+     * Runs every task like {@link #all(List)}, each on a new thread of {@code threadFactory}.
+     *
+     * <pre>{@code
+     * List<Price> prices = Scope.all(List.of(() -> shopA.price(item), () -> shopB.price(item)),
+     *         Thread.ofPlatform().name("price-", 0).factory());
+     * }</pre>
+     *
+     * @param tasks the work to run concurrently
+     * @param threadFactory makes the thread of each task (and must return it unstarted)
+     * @param <V> the result type
+     * @return the results, in order; unmodifiable, may contain {@code null}
+     * @throws ScopeFailedException if a task failed (the cause), the others being cancelled
+     * @throws InterruptedException if the calling thread was interrupted; the tasks are cancelled
+     * @throws NullPointerException if an argument or any task is null
+     */
+    public static <V extends @Nullable Object> List<V> all(List<? extends Callable<? extends V>> tasks,
+            ThreadFactory threadFactory) throws InterruptedException {
+        return allOn(tasks, Objects.requireNonNull(threadFactory, "threadFactory"));
+    }
+
+    private static <V extends @Nullable Object> List<V> allOn(List<? extends Callable<? extends V>> tasks,
             @Nullable ThreadFactory factory) throws InterruptedException {
         requireElements(tasks, "tasks");
         try (Scope<V, @Nullable Void> scope = configure(factory).policy(Policy.<V>allSuccessful()).open()) {
@@ -1408,7 +1493,7 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
         for (Callable<? extends V> task : tasks) {
             list.add(task);                          // not List.of(tasks): no varargs pass-through
         }
-        return race(list, null);
+        return raceOn(list, null, Policy.<V>firstSuccess());
     }
 
     /**
@@ -1429,15 +1514,31 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      */
     public static <V extends @Nullable Object> V race(List<? extends Callable<? extends V>> tasks)
             throws InterruptedException {
-        return race(tasks, null);
+        return raceOn(tasks, null, Policy.<V>firstSuccess());
     }
 
-    static <V extends @Nullable Object> V race(List<? extends Callable<? extends V>> tasks,
-            @Nullable ThreadFactory factory) throws InterruptedException {
-        return race(tasks, factory, Policy.<V>firstSuccess());
+    /**
+     * Runs the tasks like {@link #race(List)}, each on a new thread of {@code threadFactory}.
+     *
+     * <pre>{@code
+     * Quote best = Scope.race(List.of(() -> quoteA(), () -> quoteB()), Thread.ofVirtual().name("quote-", 0).factory());
+     * }</pre>
+     *
+     * @param tasks the competing tasks, at least one
+     * @param threadFactory makes the thread of each task (and must return it unstarted)
+     * @param <V> the result type
+     * @return the winner's result
+     * @throws ScopeFailedException if no task succeeded
+     * @throws InterruptedException if the calling thread was interrupted; the tasks are cancelled
+     * @throws IllegalArgumentException if {@code tasks} is empty
+     * @throws NullPointerException if an argument or any task is null
+     */
+    public static <V extends @Nullable Object> V race(List<? extends Callable<? extends V>> tasks,
+            ThreadFactory threadFactory) throws InterruptedException {
+        return raceOn(tasks, Objects.requireNonNull(threadFactory, "threadFactory"), Policy.<V>firstSuccess());
     }
 
-    private static <V extends @Nullable Object> V race(List<? extends Callable<? extends V>> tasks,
+    private static <V extends @Nullable Object> V raceOn(List<? extends Callable<? extends V>> tasks,
             @Nullable ThreadFactory factory, Policy<V, V> policy) throws InterruptedException {
         requireElements(tasks, "tasks");
         if (tasks.isEmpty()) {
@@ -1476,7 +1577,7 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
         for (Callable<? extends V> task : tasks) {
             list.add(task);                          // not List.of(tasks): no varargs pass-through
         }
-        return raceResult(list, null);
+        return raceOn(list, null, new Policies.FirstToFinish<>());
     }
 
     /**
@@ -1497,12 +1598,29 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      */
     public static <V extends @Nullable Object> V raceResult(List<? extends Callable<? extends V>> tasks)
             throws InterruptedException {
-        return raceResult(tasks, null);
+        return raceOn(tasks, null, new Policies.FirstToFinish<>());
     }
 
-    static <V extends @Nullable Object> V raceResult(List<? extends Callable<? extends V>> tasks,
-            @Nullable ThreadFactory factory) throws InterruptedException {
-        return race(tasks, factory, new Policies.FirstToFinish<>());
+    /**
+     * Runs the tasks like {@link #raceResult(List)}, each on a new thread of {@code threadFactory}.
+     *
+     * <pre>{@code
+     * String answer = Scope.raceResult(List.of(() -> primary.lookup(key), () -> replica.lookup(key)),
+     *         Thread.ofVirtual().name("lookup-", 0).factory());
+     * }</pre>
+     *
+     * @param tasks the competing tasks, at least one
+     * @param threadFactory makes the thread of each task (and must return it unstarted)
+     * @param <V> the result type
+     * @return the result of the first task to finish, if it succeeded
+     * @throws ScopeFailedException if the first task to finish failed: its exception is the cause
+     * @throws InterruptedException if the calling thread was interrupted; the tasks are cancelled
+     * @throws IllegalArgumentException if {@code tasks} is empty
+     * @throws NullPointerException if an argument or any task is null
+     */
+    public static <V extends @Nullable Object> V raceResult(List<? extends Callable<? extends V>> tasks,
+            ThreadFactory threadFactory) throws InterruptedException {
+        return raceOn(tasks, Objects.requireNonNull(threadFactory, "threadFactory"), new Policies.FirstToFinish<>());
     }
 
     /**
@@ -1526,10 +1644,34 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
      */
     public static <V extends @Nullable Object> V withTimeout(Duration timeout, Callable<? extends V> task)
             throws InterruptedException {
-        return withTimeout(timeout, task, null);
+        return withTimeoutOn(timeout, task, null);
     }
 
-    static <V extends @Nullable Object> V withTimeout(Duration timeout, Callable<? extends V> task,
+    /**
+     * Runs {@code task} like {@link #withTimeout(Duration, Callable)}, on a new thread of
+     * {@code threadFactory}; the timeout is enforced by another thread of the same factory.
+     *
+     * <pre>{@code
+     * Profile profile = Scope.withTimeout(Duration.ofMillis(250), () -> profiles.load(id), Thread.ofPlatform().factory());
+     * }</pre>
+     *
+     * @param timeout how long the task may run; zero or positive
+     * @param task the work to run
+     * @param threadFactory makes the task's thread and the timeout's (and must return them unstarted)
+     * @param <V> the result type
+     * @return the task's result
+     * @throws ScopeTimeoutException if the timeout passed first
+     * @throws ScopeFailedException if the task failed (the cause)
+     * @throws InterruptedException if the calling thread was interrupted; the task is cancelled
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws NullPointerException if an argument is null
+     */
+    public static <V extends @Nullable Object> V withTimeout(Duration timeout, Callable<? extends V> task,
+            ThreadFactory threadFactory) throws InterruptedException {
+        return withTimeoutOn(timeout, task, Objects.requireNonNull(threadFactory, "threadFactory"));
+    }
+
+    private static <V extends @Nullable Object> V withTimeoutOn(Duration timeout, Callable<? extends V> task,
             @Nullable ThreadFactory factory) throws InterruptedException {
         Objects.requireNonNull(task, "task");
         Builder<V, @Nullable Void> builder = configure(factory).policy(Policy.<V>allSuccessful()).timeout(timeout);
@@ -1565,10 +1707,37 @@ public final class Scope<T extends @Nullable Object, R extends @Nullable Object>
     public static <I extends @Nullable Object, V extends @Nullable Object> List<V> parallelMap(
             List<? extends I> inputs, int maxConcurrency, Mapper<? super I, ? extends V> mapper)
             throws InterruptedException {
-        return parallelMap(inputs, maxConcurrency, mapper, null);
+        return parallelMapOn(inputs, maxConcurrency, mapper, null);
     }
 
-    static <I extends @Nullable Object, V extends @Nullable Object> List<V> parallelMap(
+    /**
+     * Applies {@code mapper} like {@link #parallelMap(List, int, Mapper)}, each task on a new
+     * thread of {@code threadFactory}.
+     *
+     * <pre>{@code
+     * List<Thumbnail> thumbnails = Scope.parallelMap(images, 8, image -> resize(image, 128),
+     *         Thread.ofVirtual().name("resize-", 0).factory());
+     * }</pre>
+     *
+     * @param inputs the inputs, in order
+     * @param maxConcurrency the most tasks running at once; positive
+     * @param mapper the function to apply; may throw
+     * @param threadFactory makes the thread of each task (and must return it unstarted)
+     * @param <I> the input type
+     * @param <V> the result type
+     * @return the results, in input order; unmodifiable, may contain {@code null}
+     * @throws ScopeFailedException if a mapping failed (the cause)
+     * @throws InterruptedException if the calling thread was interrupted; the tasks are cancelled
+     * @throws IllegalArgumentException if {@code maxConcurrency} is not positive
+     * @throws NullPointerException if an argument is null
+     */
+    public static <I extends @Nullable Object, V extends @Nullable Object> List<V> parallelMap(
+            List<? extends I> inputs, int maxConcurrency, Mapper<? super I, ? extends V> mapper,
+            ThreadFactory threadFactory) throws InterruptedException {
+        return parallelMapOn(inputs, maxConcurrency, mapper, Objects.requireNonNull(threadFactory, "threadFactory"));
+    }
+
+    private static <I extends @Nullable Object, V extends @Nullable Object> List<V> parallelMapOn(
             List<? extends I> inputs, int maxConcurrency, Mapper<? super I, ? extends V> mapper,
             @Nullable ThreadFactory factory) throws InterruptedException {
         Objects.requireNonNull(inputs, "inputs");

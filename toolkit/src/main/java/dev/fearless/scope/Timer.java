@@ -1,10 +1,10 @@
 package dev.fearless.scope;
 
 import dev.fearless.internal.Durations;
+import dev.fearless.internal.TimeSource;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -52,7 +52,7 @@ final class Timer implements Callable<@Nullable Object> {
     @Override
     public @Nullable Object call() throws Exception {
         ScopeTask<?> self = Objects.requireNonNull(ScopeTask.currentOrNull());
-        long due = System.nanoTime() + initialDelay;
+        long due = TimeSource.nanoTime() + initialDelay;
         sleepUntil(due);
         if (period == 0) {
             if (work instanceof Callable<?> callable) {
@@ -64,7 +64,7 @@ final class Timer implements Callable<@Nullable Object> {
         Runnable runnable = (Runnable) work;
         while (self.isRunning()) {
             runnable.run();
-            due = period > 0 ? due + period : System.nanoTime() - period;
+            due = period > 0 ? due + period : TimeSource.nanoTime() - period;
             if (!self.isRunning()) {
                 break;                             // cancelled during a run that swallowed the interrupt
             }
@@ -73,11 +73,14 @@ final class Timer implements Callable<@Nullable Object> {
         return null;                               // the task is CANCELLED: this value is discarded
     }
 
-    private static void sleepUntil(long due) throws InterruptedException {
-        long remaining = due - System.nanoTime();
-        while (remaining > 0) {
-            TimeUnit.NANOSECONDS.sleep(remaining);
-            remaining = due - System.nanoTime();
+    private void sleepUntil(long due) throws InterruptedException {
+        long remaining = due - TimeSource.nanoTime();
+        while (remaining > 0) {                    // a park, not a sleep: through the time source
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            TimeSource.parkNanos(this, remaining);
+            remaining = due - TimeSource.nanoTime();
         }
         if (Thread.interrupted()) {                // due already: still honour a pending cancellation
             throw new InterruptedException();

@@ -14,12 +14,14 @@ import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
@@ -53,6 +55,25 @@ class BridgeTest {
             return MDC.get("request");
         });
         assertEquals("r-1", future.get());
+    }
+
+    @ParameterizedTest
+    @EnumSource(ThreadKind.class)
+    void asyncWithAFactoryRunsTheTaskOnAThreadOfThatFactory(ThreadKind kind) throws Exception {
+        dev.fearless.testing.TrackingFactory threads = kind.tracking();
+        Thread ran = Bridge.async(Thread::currentThread, threads).get();
+        assertEquals(List.of(ran), threads.threads());
+        assertTrue(kind.isKindOf(ran));
+        CountDownLatch never = new CountDownLatch(1);
+        CompletableFuture<Object> blocked = Bridge.async(() -> never.await(1, TimeUnit.MINUTES), threads);
+        await().until(() -> threads.created() == 2 && threads.threads().get(1).getState() == Thread.State.TIMED_WAITING);
+        assertTrue(blocked.cancel(true));            // interrupts the factory's thread, which then ends
+        await().until(() -> !threads.threads().get(1).isAlive());
+        threads.assertNoneAlive();
+        assertEquals("threadFactory", assertThrows(NullPointerException.class,
+                () -> Bridge.async(() -> 1, null)).getMessage());
+        TaskRejectedException refused = assertThrows(TaskRejectedException.class, () -> Bridge.async(() -> 1, r -> null));
+        assertEquals(TaskRejectedException.Reason.NO_THREAD, refused.reason());
     }
 
     @Test

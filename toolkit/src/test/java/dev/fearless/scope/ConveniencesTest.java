@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -101,6 +103,42 @@ class ConveniencesTest {
         assertEquals(1, e.getSuppressed().length);
         assertInstanceOf(IOException.class, e.getCause());
         threads.assertNoneAlive();
+    }
+
+    @ParameterizedTest
+    @EnumSource(ThreadKind.class)
+    void everyConvenienceRunsItsTasksOnThreadsOfTheGivenFactory(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
+        Set<Thread> ran = ConcurrentHashMap.newKeySet();
+        Callable<Thread> record = () -> {
+            ran.add(Thread.currentThread());
+            return Thread.currentThread();
+        };
+        Scope.all(List.of(record, record), threads);
+        Scope.race(List.of(record), threads);
+        Scope.raceResult(List.of(record), threads);
+        Scope.withTimeout(Duration.ofMinutes(5), record, threads);
+        Scope.parallelMap(List.of(1, 2), 2, i -> record.call(), threads);
+        assertEquals(7, ran.size(), "one thread per task");
+        assertTrue(threads.threads().containsAll(ran), "every task ran on a thread of the factory");
+        assertTrue(ran.stream().allMatch(kind::isKindOf));
+        assertEquals(8, threads.created(), "the seven tasks and withTimeout's deadline thread");
+        threads.assertNoneAlive();
+    }
+
+    @Test
+    void aNullThreadFactoryIsRejected() {
+        List<Callable<Integer>> tasks = List.of(() -> 1);
+        assertEquals("threadFactory", assertThrows(NullPointerException.class,
+                () -> Scope.all(tasks, null)).getMessage());
+        assertEquals("threadFactory", assertThrows(NullPointerException.class,
+                () -> Scope.race(tasks, null)).getMessage());
+        assertEquals("threadFactory", assertThrows(NullPointerException.class,
+                () -> Scope.raceResult(tasks, null)).getMessage());
+        assertEquals("threadFactory", assertThrows(NullPointerException.class,
+                () -> Scope.withTimeout(Duration.ofSeconds(1), () -> 1, null)).getMessage());
+        assertEquals("threadFactory", assertThrows(NullPointerException.class,
+                () -> Scope.parallelMap(List.of(1), 1, i -> i, null)).getMessage());
     }
 
     @Test

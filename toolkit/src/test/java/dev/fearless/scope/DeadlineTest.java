@@ -4,6 +4,7 @@ import static dev.fearless.testing.TaskAssertions.assertState;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,7 @@ import dev.fearless.testing.TrackingFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -108,6 +110,59 @@ class DeadlineTest {
         }
         assertTrue(handed.get().getMessage().contains("passed its timeout"), handed.get().getMessage());
         threads.assertNoneAlive();
+    }
+
+    @ParameterizedTest
+    @EnumSource(ThreadKind.class)
+    void theDeadlineIsEnforcedByAThreadOfTheScopesOwnFactory(ThreadKind kind) throws Exception {
+        TrackingFactory threads = kind.tracking();
+        AtomicReference<Thread> canceller = new AtomicReference<>();
+        CountDownLatch hooked = new CountDownLatch(1);
+        try (var scope = Scope.builder().threadFactory(threads).timeout(Duration.ofMillis(200)).open()) {
+            Task<Object> task = scope.fork(() -> {
+                Task.current().orElseThrow().onCancel(() -> canceller.set(Thread.currentThread()));
+                hooked.countDown();
+                return new CountDownLatch(1).await(1, java.util.concurrent.TimeUnit.MINUTES);
+            });
+            hooked.await();                          // the owner is busy here, not in join()
+            await().until(() -> task.state() == State.CANCELLED);
+            assertThrows(ScopeTimeoutException.class, scope::join);
+        }
+        Thread cancelling = canceller.get();
+        assertTrue(threads.threads().contains(cancelling), "cancelled by " + cancelling + ", not a thread of " + threads);
+        assertTrue(kind.isKindOf(cancelling));
+        assertEquals(2, threads.created(), "the task and the deadline thread");
+        threads.assertNoneAlive();
+    }
+
+    @Test
+    void aFactoryThatFailsForTheDeadlineThreadFailsOpenAndLeavesNoScopeOpen() throws Exception {
+        for (Throwable refused : List.of(new IllegalStateException("no threads today"), new StackOverflowError(),
+                new OutOfMemoryError("unable to create native thread"))) {
+            assertSame(refused, assertThrows(Throwable.class, () -> Scope.builder()
+                    .threadFactory(r -> {
+                        throw sneaky(refused);
+                    }).timeout(Duration.ofMinutes(1)).open()));
+            try (var scope = Scope.open()) {         // each failure left nothing open
+                scope.fork(() -> 1);
+                scope.join();
+            }
+        }
+        Thread started = Thread.ofVirtual().start(() -> {});
+        IllegalStateException early = assertThrows(IllegalStateException.class, () -> Scope.builder()
+                .threadFactory(r -> started).timeout(Duration.ofMinutes(1)).open());
+        assertTrue(early.getMessage().contains("new, unstarted thread"), early.getMessage());
+        try (var scope = Scope.open()) {             // no half-opened scope is the thread's innermost
+            scope.fork(() -> 1);
+            scope.join();
+        }
+    }
+
+    private static RuntimeException sneaky(Throwable t) {
+        if (t instanceof Error error) {
+            throw error;
+        }
+        return (RuntimeException) t;
     }
 
     @ParameterizedTest
