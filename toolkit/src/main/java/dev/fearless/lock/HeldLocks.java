@@ -5,6 +5,8 @@ import dev.fearless.telemetry.Telemetry;
 import dev.fearless.tracking.Tracking;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A set of locks acquired together by {@link Locks}; {@link #close()} releases them all, in the
@@ -25,18 +27,39 @@ public final class HeldLocks implements AutoCloseable {
 
     /*
      * Implementation overview: the distinct locks in rank order, and a flag that makes close()
-     * idempotent. Both are confined to the owning thread; a foreign thread calling close() reads
+     * idempotent. A pair, the common case of Locks.lockAll(a, b), lives in two fields (low, high)
+     * with locks null: no array, and close() is straight-line code, so that once lockAll and
+     * close() are inlined into one method the JIT's escape analysis can drop the set entirely
+     * (an array indexed in a loop usually stops it). Any other size keeps the array and low/high
+     * null. Both are confined to the owning thread; a foreign thread calling close() reads
      * the flag racily, which is harmless: it either sees the set released and does nothing, or
      * finds it holds none of the locks and throws.
      */
 
     static final HeldLocks NONE = new HeldLocks(new RankedLock[0]);
 
-    private final RankedLock[] locks;
+    private final RankedLock @Nullable [] locks;
+    private final @Nullable RankedLock low;
+    private final @Nullable RankedLock high;
     private boolean released;
 
     HeldLocks(RankedLock[] locks) {
         this.locks = locks;
+        this.low = null;
+        this.high = null;
+    }
+
+    /** Two distinct locks, {@code low} acquired first. */
+    HeldLocks(RankedLock low, RankedLock high) {
+        this.locks = null;
+        this.low = low;
+        this.high = high;
+    }
+
+    /** The locks as an array, in acquisition order; allocates for a pair (slow paths only). */
+    private RankedLock[] array() {
+        RankedLock[] all = locks;
+        return all != null ? all : new RankedLock[] {Objects.requireNonNull(low), Objects.requireNonNull(high)};
     }
 
     /**
@@ -47,7 +70,7 @@ public final class HeldLocks implements AutoCloseable {
      * @return an unmodifiable list
      */
     public List<RankedLock> locks() {
-        return List.of(locks);
+        return List.of(array());
     }
 
     /**
@@ -60,6 +83,10 @@ public final class HeldLocks implements AutoCloseable {
     @Override
     public void close() {
         RankedLock[] held = locks;
+        if (held == null) {
+            closePair(Objects.requireNonNull(low), Objects.requireNonNull(high));
+            return;
+        }
         if (released || held.length == 0) {
             return;
         }
@@ -81,8 +108,28 @@ public final class HeldLocks implements AutoCloseable {
         }
     }
 
+    /** close() of a pair: the same steps as for an array, unrolled. */
+    private void closePair(RankedLock first, RankedLock second) {
+        if (released) {
+            return;
+        }
+        if (!first.isHeldByCurrentThread() || !second.isHeldByCurrentThread()) {
+            closeMisused();
+            return;
+        }
+        released = true;
+        if (!LockGraph.enabled && Telemetry.listener() == null) {
+            second.release(); // what unlock() does when nothing observes it, flags read once
+            first.release();
+        } else {
+            second.unlock();
+            first.unlock();
+        }
+    }
+
     /** close() when some lock of the set is not held by the caller: release what it holds, then throw. */
     private void closeMisused() {
+        RankedLock[] locks = array();
         List<String> missing = new ArrayList<>();
         for (RankedLock lock : locks) {
             if (!lock.isHeldByCurrentThread()) {
@@ -115,6 +162,7 @@ public final class HeldLocks implements AutoCloseable {
     @Override
     public String toString() {
         StringBuilder out = new StringBuilder("HeldLocks[");
+        RankedLock[] locks = array();
         for (int i = 0; i < locks.length; i++) {
             out.append(i == 0 ? "" : ", ").append(locks[i].ranking.label());
         }

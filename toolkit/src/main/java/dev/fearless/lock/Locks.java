@@ -187,11 +187,10 @@ public final class Locks {
             RankedLock high = inOrder ? second : first;
             if (low.ranking != high.ranking && low.tryAcquire()) {
                 if (high.tryAcquire()) {
-                    RankedLock[] both = {low, high};
                     if (Tracking.enabled()) {
-                        trackHolds(both);
+                        trackHolds(new RankedLock[] {low, high});
                     }
-                    return new HeldLocks(both);
+                    return new HeldLocks(low, high); // two fields, no array: see HeldLocks
                 }
                 low.release();
             }
@@ -455,7 +454,7 @@ public final class Locks {
         if (holds != null) {
             LockGraph.acquiredSet(holds, set);
         }
-        return new HeldLocks(set);
+        return set.length == 2 ? new HeldLocks(set[0], set[1]) : new HeldLocks(set);
     }
 
     /** Records a held set's outermost holds for structure snapshots; a failure releases the whole set. */

@@ -177,6 +177,25 @@ class LocksTest {
         assertFalse(a.isLocked() || b.isLocked());
     }
 
+    /** A set of two is held in two fields (no array) on the fast path and the general one alike. */
+    @Test
+    void aSetOfTwoListsDescribesAndReleasesItsLocksFromEveryPath() {
+        OrderedLock a = new OrderedLock("a");
+        OrderedLock b = new OrderedLock("b");
+        HeldLocks fast = Locks.lockAll(b, a);
+        HeldLocks general = Locks.lockAll(b, a, b); // normalized to two: the general path
+        for (HeldLocks held : List.of(fast, general)) {
+            assertEquals(List.of(a, b), held.locks(), "rank order");
+            assertEquals("HeldLocks[a#" + a.rank() + ", b#" + b.rank() + "]", held.toString());
+        }
+        general.close();
+        assertTrue(a.isHeldByCurrentThread() && b.isHeldByCurrentThread(), "the fast set still holds both");
+        fast.close();
+        fast.close(); // idempotent
+        assertFalse(a.isLocked() || b.isLocked());
+        assertTrue(fast.toString().endsWith("; released]"), fast.toString());
+    }
+
     @Test
     void closingAfterUnlockingAMemberReleasesTheRestThenThrows() {
         OrderedLock a = new OrderedLock("a");
