@@ -235,8 +235,10 @@ public final class Select {
     public static void receiveAll(SelectClause<?>... receiveClauses) throws InterruptedException {
         Objects.requireNonNull(receiveClauses, "receiveClauses");
         for (int i = 0; i < receiveClauses.length; i++) {
-            if (!(Objects.requireNonNull(receiveClauses[i], "receiveClauses[" + i + "]")
-                    instanceof SelectClause.Receive<?, ?>)) {
+            if (receiveClauses[i] == null) { // the message only when it is thrown
+                throw new NullPointerException("receiveClauses[" + i + "]");
+            }
+            if (!(receiveClauses[i] instanceof SelectClause.Receive<?, ?>)) {
                 throw new IllegalArgumentException("receiveAll takes receive clauses only: receiveClauses["
                         + i + "] is " + receiveClauses[i]);
             }
@@ -479,7 +481,10 @@ public final class Select {
         SelectClause.Default<? extends U> fallback = null;
         int fallbackAt = -1;
         for (int i = 0; i < clauses.length; i++) {
-            SelectClause<? extends U> clause = Objects.requireNonNull(clauses[i], "clauses[" + i + "]");
+            SelectClause<? extends U> clause = clauses[i];
+            if (clause == null) { // not requireNonNull(clause, "clauses[" + i + "]"): that builds the message every call
+                throw new NullPointerException("clauses[" + i + "]");
+            }
             if (clause instanceof SelectClause.Default<? extends U> d) {
                 if (fallback != null) {
                     throw new IllegalArgumentException("a select takes at most one default or timeout clause, "
