@@ -118,7 +118,7 @@ public final class HeldLocks implements AutoCloseable {
             return;
         }
         released = true;
-        if (!LockGraph.enabled && Telemetry.listener() == null) {
+        if (!LockGraph.enabled && Telemetry.listener() == null && !Tracking.enabled()) {
             second.release(); // what unlock() does when nothing observes it, flags read once
             first.release();
         } else {
