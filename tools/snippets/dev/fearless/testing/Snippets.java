@@ -489,14 +489,17 @@ public final class Snippets {
     }
 
     private static List<String> publicTypes(String pkg) {
-        Path dir = toolkitClasses().resolve(pkg.replace('.', '/'));
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.map(file -> file.getFileName().toString())
-                    .filter(name -> name.endsWith(".class") && !name.contains("$") && !name.equals("package-info.class"))
-                    .map(name -> pkg + "." + name.substring(0, name.length() - ".class".length()))
-                    .filter(Snippets::isPublicType)
-                    .sorted()
-                    .toList();
+        try {
+            return inToolkitClasses(root -> {
+                try (Stream<Path> files = Files.list(root.resolve(pkg.replace('.', '/')))) {
+                    return files.map(file -> file.getFileName().toString())
+                            .filter(name -> name.endsWith(".class") && !name.contains("$") && !name.equals("package-info.class"))
+                            .map(name -> pkg + "." + name.substring(0, name.length() - ".class".length()))
+                            .filter(Snippets::isPublicType)
+                            .sorted()
+                            .toList();
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -518,17 +521,35 @@ public final class Snippets {
         }
     }
 
+    private interface PathFunction<T> {
+        T apply(Path root) throws IOException;
+    }
+
+    /** Applies {@code f} to the root of the toolkit's classes: target/classes, or its jar once packaged. */
+    private static <T> T inToolkitClasses(PathFunction<T> f) throws IOException {
+        Path classes = toolkitClasses();
+        if (Files.isDirectory(classes)) {
+            return f.apply(classes);
+        }
+        try (java.nio.file.FileSystem jar = java.nio.file.FileSystems.newFileSystem(classes)) {
+            return f.apply(jar.getPath("/"));
+        }
+    }
+
+    private static List<String> packagesUnder(Path root) throws IOException {
+        try (Stream<Path> dirs = Files.list(root.resolve("dev/fearless"))) {
+            return dirs.filter(Files::isDirectory)
+                    .map(dir -> "dev.fearless." + dir.getFileName().toString().replace("/", ""))
+                    .filter(pkg -> !pkg.equals("dev.fearless.internal"))
+                    .sorted()
+                    .toList();
+        }
+    }
+
     /** The toolkit's packages as compiled (found next to Scope.class), without the internal one. */
     private static List<String> fearlessPackages() {
         try {
-            Path root = toolkitClasses().resolve("dev/fearless");
-            try (Stream<Path> dirs = Files.list(root)) {
-                return dirs.filter(Files::isDirectory)
-                        .map(dir -> "dev.fearless." + dir.getFileName())
-                        .filter(pkg -> !pkg.equals("dev.fearless.internal"))
-                        .sorted()
-                        .toList();
-            }
+            return inToolkitClasses(Snippets::packagesUnder);
         } catch (Exception e) {
             throw new IllegalStateException("cannot list the toolkit's packages", e);
         }
